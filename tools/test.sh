@@ -4,4 +4,4 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/tools/find-jdk.sh"
 cd "$here"
-exec mvn -B -ntp install "$@"
+exec mvn -B -ntp verify "$@"
