@@ -18,7 +18,8 @@ import java.util.Map;
  * Backward kernels for training are not written yet.
  */
 public final class OpenClBackend implements Backend {
-    private static final int DEFAULT_ARENA_MB = 1024;
+    /** Arena size when -Ddimba.opencl.arenaMB is not given. */
+    public static final int DEFAULT_ARENA_MB = 1024;
 
     private final DeviceArena arena;
     private final Map<HostStorage, DeviceStorage> cache = Operands.newCache();
