@@ -93,8 +93,9 @@ public final class Dimba implements AutoCloseable {
      *                 embedding is computed for this grid)
      * @param timestep [B] (or [1], shared), the model's time input in 0..1000 (fractional allowed)
      * @param y        caption features [B, 1, L, caption_channels] (T5 outputs)
-     * @param mask     caption mask [B, L] (or [1, L], shared by the batch; any shape with B*L or L elements): tokens
-     *                 where it is 0 are dropped from cross-attention; null attends to all L tokens
+     * @param mask     caption mask [B, L], or [k, L] with k dividing B, tiled over the batch as the official code does
+     *                 (CFG: the prompt's mask serves both halves); tokens where it is 0 are dropped from
+     *                 cross-attention; null attends to all L tokens
      * @return [B, out_channels, H, W]; with pred_sigma the first in_channels are epsilon, the rest the variance
      */
     public Tensor forward(Tensor x, Tensor timestep, Tensor y, Tensor mask) {
@@ -145,13 +146,16 @@ public final class Dimba implements AutoCloseable {
         throw new IllegalArgumentException("Dimba.forward: timestep must have " + bsz + " elements (or 1), got " + timestep);
     }
 
-    /** The official code repeats a mask with fewer rows over the batch and keeps the tokens where mask != 0. */
+    /**
+     * The official code tiles a mask with fewer rows over the batch ({@code mask.repeat(B // rows, 1)}: under CFG the
+     * prompt's mask also cuts the null caption) and keeps the tokens where mask != 0.
+     */
     private static Tensor keyMask(Tensor mask, int bsz, int len) {
         if (mask == null) return null;
         long n = mask.numel();
-        if (n != (long) bsz * len && n != len) {
-            throw new IllegalArgumentException("Dimba.forward: mask must be [" + bsz + ", " + len + "] (or [1, " + len
-                    + "]), got " + mask);
+        if (n % len != 0 || bsz % (n / len) != 0 || n == 0) {
+            throw new IllegalArgumentException("Dimba.forward: mask must be [" + bsz + ", " + len + "] (or [k, " + len
+                    + "] with k dividing " + bsz + ", tiled over the batch), got " + mask);
         }
         float[] src = mask.toFloatArray(), out = new float[bsz * len];
         for (int i = 0; i < out.length; i++) out[i] = src[(int) (i % n)] != 0f ? 1f : 0f;

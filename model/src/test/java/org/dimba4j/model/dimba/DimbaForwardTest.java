@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import static org.dimba4j.model.dimba.Fixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole official network on tiny random models (every weight non-zero), within 1e-4. */
 class DimbaForwardTest {
@@ -35,6 +37,34 @@ class DimbaForwardTest {
                     1e-4, "gap 2 with shared mask");
             assertClose(io.get("out_nomask"), model.forward(io.get("x"), io.get("timestep"), io.get("y"), null),
                     1e-4, "gap 2 without mask");
+        }
+    }
+
+    /** As under CFG: a batch of 4 with a [2, L] mask tiles it (rows 0, 1, 0, 1), like torch's mask.repeat(2, 1). */
+    @Test
+    void maskWithFewerRowsIsTiledOverTheBatch() {
+        try (Dimba model = Dimba.load(Fixtures.path("tiny"), be); SafetensorsFile io = Fixtures.open("tiny-io.safetensors")) {
+            Tensor x = be.concat(0, io.get("x"), io.get("x"));
+            Tensor t = be.concat(0, io.get("timestep"), io.get("timestep"));
+            Tensor y = be.concat(0, io.get("y"), io.get("y"));
+            Tensor out = model.forward(x, t, y, io.get("mask"));
+            Tensor expected = be.concat(0, io.get("out"), io.get("out"));
+            assertClose(expected, out, 1e-4, "tiled mask");
+        }
+    }
+
+    @Test
+    void badInputsAreNamed() {
+        try (Dimba model = Dimba.load(Fixtures.path("tiny"), be); SafetensorsFile io = Fixtures.open("tiny-io.safetensors")) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> model.forward(io.get("x"), io.get("timestep"), io.get("y"), Tensor.zeros(3, 8)));
+            assertTrue(e.getMessage().contains("mask must be [2, 8]"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> model.forward(Tensor.zeros(2, 4, 5, 8), io.get("timestep"), io.get("y"), null));
+            assertTrue(e.getMessage().contains("x must be [B, 4, H, W] with H, W multiples of 2"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> model.forward(io.get("x"), io.get("timestep"), Tensor.zeros(2, 1, 8, 16), null));
+            assertTrue(e.getMessage().contains("y must be [2, 1, L, 24]"), e.getMessage());
         }
     }
 
