@@ -156,8 +156,8 @@ public final class OpenClBackend implements Backend {
             kk.n4 = transB ? 1 : 0;
             kk.n5 = aStride;
             kk.n6 = bStride;
-            int t = MatmulKernels.TILE;
-            arena.launch3d(roundUp(n, t), roundUp(m, t), batch, t, t, 1);
+            int t = MatmulKernels.TILE, blk = MatmulKernels.BLOCK;
+            arena.launch3d(roundUp(n, blk) / blk * t, roundUp(m, blk) / blk * t, batch, t, t, 1);
         }
     }
 
