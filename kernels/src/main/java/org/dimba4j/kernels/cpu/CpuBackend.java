@@ -49,9 +49,14 @@ public class CpuBackend extends ReferenceBackend {
         float[] x = floats(a), o = new float[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
         MatrixView bv = MatrixView.of(b, 0, transB ? k : n, transB);
         int aRs = transA ? 1 : k, aCs = transA ? m : 1;
-        boolean small = (long) m * n * k < SMALL_GEMM;
-        Parallel.forEach(batch, small, p -> Gemm.gemm(m, n, k, x, p * m * k, aRs, aCs,
-                shared ? bv : bv.at((long) p * k * n), o, p * m * n, n, false, !small));
+        if (shared && !transA) {
+            // a shared right operand: the batch is just more rows of one product (B packed once, better split)
+            Gemm.gemm(batch * m, n, k, x, 0, k, 1, bv, o, 0, n, false, true);
+        } else {
+            boolean small = (long) m * n * k < SMALL_GEMM;
+            Parallel.forEach(batch, small, p -> Gemm.gemm(m, n, k, x, p * m * k, aRs, aCs,
+                    shared ? bv : bv.at((long) p * k * n), o, p * m * n, n, false, !small));
+        }
         int[] os = as.clone();
         os[os.length - 2] = m;
         os[os.length - 1] = n;
