@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
         description = "Dimba text-to-image diffusion in pure Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                InspectCommand.class,
+                ConvertCommand.class,
         })
 public final class Main implements Runnable {
 
