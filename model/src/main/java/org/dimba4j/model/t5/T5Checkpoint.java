@@ -1,9 +1,8 @@
 package org.dimba4j.model.t5;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dimba4j.io.TensorSource;
 import org.dimba4j.io.safetensors.SafetensorsFile;
+import org.dimba4j.io.safetensors.ShardedSafetensors;
 import org.dimba4j.kernels.Shape;
 import org.dimba4j.kernels.Tensor;
 
@@ -11,12 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -26,95 +21,53 @@ import java.util.stream.Stream;
  */
 final class T5Checkpoint implements AutoCloseable {
     private final Path dir;
-    private final List<SafetensorsFile> files = new ArrayList<>();
-    private final Map<String, SafetensorsFile> byName = new LinkedHashMap<>();
+    private final TensorSource source;
 
-    private T5Checkpoint(Path dir) {
+    private T5Checkpoint(Path dir, TensorSource source) {
         this.dir = dir;
+        this.source = source;
     }
 
+    // TODO(io): replace the file choice with org.dimba4j.io.Checkpoints.open(dir) once it is in main
     static T5Checkpoint open(Path dir) {
-        T5Checkpoint c = new T5Checkpoint(dir);
-        try {
-            Path index = dir.resolve("model.safetensors.index.json");
-            if (Files.isRegularFile(index)) {
-                c.openIndex(index);
-            } else if (Files.isRegularFile(dir.resolve("model.safetensors"))) {
-                c.add(SafetensorsFile.open(dir.resolve("model.safetensors")));
-            } else {
-                List<Path> found;
-                try (Stream<Path> s = Files.list(dir)) {
-                    found = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
-                }
-                if (found.size() != 1) {
-                    throw new IllegalArgumentException(dir + ": expected model.safetensors, model.safetensors.index.json or one *.safetensors file, found "
-                            + found.size() + " .safetensors files");
-                }
-                c.add(SafetensorsFile.open(found.getFirst()));
-            }
-            return c;
+        Path index = dir.resolve("model.safetensors.index.json");
+        if (Files.isRegularFile(index)) return new T5Checkpoint(dir, ShardedSafetensors.open(index));
+        if (Files.isRegularFile(dir.resolve("model.safetensors"))) return new T5Checkpoint(dir, SafetensorsFile.open(dir.resolve("model.safetensors")));
+        List<Path> found;
+        try (Stream<Path> s = Files.list(dir)) {
+            found = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
         } catch (IOException e) {
-            c.close();
             throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
         }
-    }
-
-    private void openIndex(Path index) throws IOException {
-        JsonNode map = new ObjectMapper().readTree(index.toFile()).path("weight_map");
-        if (!map.isObject()) throw new IllegalArgumentException(index + ": no weight_map object");
-        Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
-        for (var it = map.fields(); it.hasNext(); ) {
-            var e = it.next();
-            String shard = e.getValue().asText();
-            SafetensorsFile f = shards.get(shard);
-            if (f == null) {
-                Path p = index.resolveSibling(shard);
-                if (!Files.isRegularFile(p)) throw new IllegalArgumentException(index + ": shard '" + shard + "' (for '" + e.getKey() + "') does not exist");
-                f = SafetensorsFile.open(p);
-                shards.put(shard, f);
-                files.add(f);
-            }
-            if (!f.contains(e.getKey())) throw new IllegalArgumentException(index + ": shard '" + shard + "' has no tensor '" + e.getKey() + "'");
-            byName.put(e.getKey(), f);
+        if (found.size() != 1) {
+            throw new IllegalArgumentException(dir + ": expected model.safetensors, model.safetensors.index.json or one *.safetensors file, found "
+                    + found.size() + " .safetensors files");
         }
-    }
-
-    private void add(SafetensorsFile f) {
-        files.add(f);
-        for (String n : f.names()) byName.put(n, f);
-    }
-
-    Set<String> names() {
-        return byName.keySet();
+        return new T5Checkpoint(dir, SafetensorsFile.open(found.getFirst()));
     }
 
     boolean contains(String key) {
-        return byName.containsKey(key);
+        return source.contains(key);
     }
 
     /** The tensor {@code key}, which must have {@code shape}. */
     Tensor get(String key, int... shape) {
-        TensorSource f = byName.get(key);
-        if (f == null) {
+        if (!source.contains(key)) {
             throw new IllegalArgumentException(dir + ": missing tensor '" + key + "' (expected shape " + Shape.str(shape) + ")");
         }
-        Tensor t = f.get(key);
+        Tensor t = source.get(key);
         if (!Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException(f.description() + ": tensor '" + key + "' has shape " + Shape.str(t.shape())
+            throw new IllegalArgumentException(source.description() + ": tensor '" + key + "' has shape " + Shape.str(t.shape())
                     + ", config.json expects " + Shape.str(shape));
         }
         if (!t.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(f.description() + ": tensor '" + key + "' is " + t.dtype() + ", expected a float type");
+            throw new IllegalArgumentException(source.description() + ": tensor '" + key + "' is " + t.dtype() + ", expected a float type");
         }
         return t;
     }
 
     @Override
     public void close() {
-        for (SafetensorsFile f : files) f.close();
-        files.clear();
+        source.close();
     }
 }
