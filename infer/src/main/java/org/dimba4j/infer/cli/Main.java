@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 InspectCommand.class,
                 ConvertCommand.class,
+                TokenizeCommand.class,
         })
 public final class Main implements Runnable {
 
