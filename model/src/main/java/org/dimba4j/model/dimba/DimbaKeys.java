@@ -100,14 +100,14 @@ public final class DimbaKeys {
             if (!source.contains(e.getKey())) {
                 if (!e.getKey().equals(POS_EMBED)) problems.add("missing tensor " + e.getKey() + " " + Shape.str(e.getValue()));
             } else {
-                int[] got = source.get(e.getKey()).shape();
+                int[] got = source.info(e.getKey()).shape();
                 if (!Arrays.equals(got, e.getValue())) {
                     problems.add("tensor " + e.getKey() + " has shape " + Shape.str(got) + ", expected " + Shape.str(e.getValue()));
                 }
             }
         }
         for (String name : source.names()) {
-            if (!exp.containsKey(name)) problems.add("unexpected tensor " + name + " " + Shape.str(source.get(name).shape()));
+            if (!exp.containsKey(name)) problems.add("unexpected tensor " + name + " " + Shape.str(source.info(name).shape()));
         }
         if (!problems.isEmpty()) {
             int shown = Math.min(problems.size(), 20);

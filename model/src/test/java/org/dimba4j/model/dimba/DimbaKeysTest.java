@@ -84,6 +84,28 @@ class DimbaKeysTest {
     }
 
     @Test
+    void loadsShardsThroughTheirIndex(@TempDir Path dir) throws IOException {
+        Map<String, Tensor> first = new LinkedHashMap<>(), second = new LinkedHashMap<>();
+        StringBuilder index = new StringBuilder("{\"metadata\": {}, \"weight_map\": {");
+        try (SafetensorsFile f = Fixtures.open("tiny/model.safetensors")) {
+            for (String n : f.names()) {
+                boolean a = n.startsWith("blocks.") || n.startsWith("pos");
+                (a ? first : second).put(n, f.get(n).toF32());
+                if (index.charAt(index.length() - 1) != '{') index.append(", ");
+                index.append('"').append(n).append("\": \"").append(a ? "m-1.safetensors" : "m-2.safetensors").append('"');
+            }
+        }
+        SafetensorsWriter.write(dir.resolve("m-1.safetensors"), first, Map.of());
+        SafetensorsWriter.write(dir.resolve("m-2.safetensors"), second, Map.of());
+        Files.writeString(dir.resolve("diffusion_pytorch_model.safetensors.index.json"), index.append("}}").toString());
+        Files.copy(Fixtures.path("tiny/config.json"), dir.resolve("config.json"));
+        try (Dimba model = Dimba.load(dir, Backends.cpu()); SafetensorsFile io = Fixtures.open("tiny-io.safetensors")) {
+            Fixtures.assertClose(io.get("out"), model.forward(io.get("x"), io.get("timestep"), io.get("y"), io.get("mask")),
+                    1e-4, "sharded");
+        }
+    }
+
+    @Test
     void missingWeightsFileIsNamed(@TempDir Path dir) throws IOException {
         Files.copy(Fixtures.path("tiny/config.json"), dir.resolve("config.json"));
         var e = assertThrows(IllegalArgumentException.class, () -> Dimba.load(dir, Backends.cpu()));
