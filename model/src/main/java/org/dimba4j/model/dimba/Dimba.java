@@ -119,8 +119,9 @@ public final class Dimba implements AutoCloseable {
         int h = x.dim(2) / p, w = x.dim(3) / p, len = y.dim(2);
         Tensor t = tEmbedder.forward(be, timesteps(timestep, bsz));
         Tensor t0 = tBlock.forward(be, be.silu(t));
-        Tensor cond = yEmbedder.forward(be, y);
-        Tensor keyMask = keyMask(mask, bsz, len);
+        CaptionTokens caption = CaptionTokens.of(be, y, keyMask(mask, bsz, len));
+        Tensor cond = yEmbedder.forward(be, caption.y());
+        Tensor keyMask = caption.keyMask();
 
         Tensor pos = be.upload(SinCosPosEmbed.compute(config.hiddenSize(), h, w, config.baseSize(), config.peInterpolation()));
         Tensor hidden = be.add(xEmbedder.forward(be, x), pos);
