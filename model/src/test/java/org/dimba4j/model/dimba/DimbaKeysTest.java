@@ -60,13 +60,17 @@ class DimbaKeysTest {
         tensors.remove("blocks.1.mlp.fc2.bias");
         tensors.put("final_layer.linear.weight", Tensor.zeros(16, 32));
         tensors.put("extra.weight", Tensor.zeros(3));
+        tensors.put("pos_embed", Tensor.zeros(1, 64, 32)); // another training grid: fine, it is recomputed
+        tensors.put("y_embedder.y_embedding", Tensor.zeros(8, 32));
         SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of());
         var e = assertThrows(IllegalArgumentException.class, () -> Dimba.load(dir, Backends.cpu()));
         String msg = e.getMessage();
         assertTrue(msg.contains("missing tensor blocks.1.mlp.fc2.bias [32]"), msg);
         assertTrue(msg.contains("tensor final_layer.linear.weight has shape [16, 32], expected [32, 32]"), msg);
         assertTrue(msg.contains("unexpected tensor extra.weight [3]"), msg);
+        assertTrue(msg.contains("tensor y_embedder.y_embedding has shape [8, 32], expected [8, 24]"), msg);
         assertTrue(msg.contains("model.safetensors"), msg);
+        assertTrue(msg.contains("4 problem(s)"), msg);
     }
 
     @Test
