@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -46,8 +47,8 @@ public final class Dimba implements AutoCloseable {
         tEmbedder = k.tEmbedder();
         tBlock = k.tBlock();
         yEmbedder = k.yEmbedder();
-        blocks = java.util.stream.IntStream.range(0, config.depth()).mapToObj(k::block).toList();
-        mambaBlocks = java.util.stream.IntStream.range(0, config.mambaDepth()).mapToObj(k::mambaBlock).toList();
+        blocks = IntStream.range(0, config.depth()).mapToObj(k::block).toList();
+        mambaBlocks = IntStream.range(0, config.mambaDepth()).mapToObj(k::mambaBlock).toList();
         finalLayer = k.finalLayer();
     }
 
@@ -61,9 +62,14 @@ public final class Dimba implements AutoCloseable {
         return of(config, openWeights(transformerDir), be);
     }
 
-    /** A model over tensors already opened; the model owns (and closes) the source. */
+    /** A model over tensors already opened; the model owns (and closes) the source, also when they do not fit. */
     public static Dimba of(DimbaConfig config, TensorSource weights, Backend be) {
-        return new Dimba(config, weights, be);
+        try {
+            return new Dimba(config, weights, be);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
     }
 
     static TensorSource openWeights(Path dir) {
