@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Dimba text-to-image diffusion in pure Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                NoiseCommand.class,
         })
 public final class Main implements Runnable {
 
