@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 ConvertCommand.class,
                 TokenizeCommand.class,
+                NoiseCommand.class,
         })
 public final class Main implements Runnable {
 
