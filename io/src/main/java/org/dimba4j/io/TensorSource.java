@@ -16,6 +16,15 @@ public interface TensorSource extends AutoCloseable {
     /** The tensor, or an exception naming the key and the file when it is missing. */
     Tensor get(String name);
 
+    /**
+     * Dtype and shape of a tensor without materialising it (a non-contiguous torch view is only copied by
+     * {@link #get}); the default asks {@link #get}.
+     */
+    default TensorInfo info(String name) {
+        Tensor t = get(name);
+        return new TensorInfo(t.dtype(), t.shape());
+    }
+
     default boolean contains(String name) {
         return names().contains(name);
     }

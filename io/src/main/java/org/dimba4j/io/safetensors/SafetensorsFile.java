@@ -1,46 +1,49 @@
 package org.dimba4j.io.safetensors;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dimba4j.io.TensorInfo;
 import org.dimba4j.io.TensorSource;
-import org.dimba4j.kernels.DType;
 import org.dimba4j.kernels.Tensor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** One memory-mapped .safetensors file; tensors are zero-copy views of the mapping. */
+/**
+ * One memory-mapped .safetensors file (any size: {@code java.lang.foreign} mappings are not limited to 2 GiB).
+ * Tensors are zero-copy views of the mapping, in the file's dtype; closing the file unmaps them.
+ */
 public final class SafetensorsFile implements TensorSource {
+    private final String source;
     private final Path path;
     private final Arena arena;
-    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
-    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private final MemorySegment data;
+    private final SafetensorsHeader header;
 
-    private SafetensorsFile(Path path, Arena arena) {
+    private SafetensorsFile(String source, Path path, Arena arena, MemorySegment file, SafetensorsHeader header) {
+        this.source = source;
         this.path = path;
         this.arena = arena;
+        this.header = header;
+        this.data = file.asSlice(header.dataStart());
     }
 
+    /** Maps and validates {@code path}; bad content throws {@link SafetensorsException} naming the file. */
     public static SafetensorsFile open(Path path) {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            SafetensorsFile f = new SafetensorsFile(path, arena);
-            f.parse(all);
+            SafetensorsFile f = new SafetensorsFile(path.toString(), path, arena, all, SafetensorsHeader.parse(all, path.toString()));
             return f;
+        } catch (NoSuchFileException e) {
+            arena.close();
+            throw new UncheckedIOException("no such safetensors file: " + path, e);
         } catch (IOException e) {
             arena.close();
             throw new UncheckedIOException("cannot read safetensors file " + path + ": " + e.getMessage(), e);
@@ -50,86 +53,63 @@ public final class SafetensorsFile implements TensorSource {
         }
     }
 
-    private SafetensorsException bad(String what) {
-        return new SafetensorsException(path + ": " + what);
+    /**
+     * Reads safetensors bytes already in memory (tests, fuzzing, embedded resources); the segment must outlive the
+     * returned source. {@code source} names it in error messages.
+     */
+    public static SafetensorsFile of(MemorySegment bytes, String source) {
+        return new SafetensorsFile(source, null, null, bytes, SafetensorsHeader.parse(bytes, source));
     }
 
-    private void parse(MemorySegment all) throws IOException {
-        long size = all.byteSize();
-        if (size < 8) throw bad("file is " + size + " bytes, shorter than the 8-byte header length");
-        long n = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
-        if (n < 0 || n > 100_000_000L) throw bad("header length " + n + " is out of range (max 100000000)");
-        if (8 + n > size) throw bad("header length " + n + " runs past the end of the " + size + "-byte file");
-        byte[] header = all.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE);
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(new String(header, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw bad("header is not valid JSON: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) throw bad("header is not a JSON object");
-        MemorySegment data = all.asSlice(8 + n);
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equals("__metadata__")) {
-                e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
-                continue;
-            }
-            JsonNode t = e.getValue();
-            DType dtype;
-            try {
-                dtype = DType.fromSafetensorsName(t.path("dtype").asText());
-            } catch (IllegalArgumentException ex) {
-                throw bad("tensor '" + e.getKey() + "': " + ex.getMessage());
-            }
-            JsonNode shapeNode = t.path("shape"), offs = t.path("data_offsets");
-            int[] shape = new int[shapeNode.size()];
-            for (int i = 0; i < shape.length; i++) {
-                long d = shapeNode.get(i).asLong(-1);
-                if (d < 0 || d > Integer.MAX_VALUE) throw bad("tensor '" + e.getKey() + "' has invalid dimension " + shapeNode.get(i));
-                shape[i] = (int) d;
-            }
-            if (offs.size() != 2) throw bad("tensor '" + e.getKey() + "' needs data_offsets [begin, end]");
-            long begin = offs.get(0).asLong(-1), end = offs.get(1).asLong(-1);
-            if (begin < 0 || end < begin || end > data.byteSize()) {
-                throw bad("tensor '" + e.getKey() + "' data_offsets [" + begin + ", " + end + "] outside the " + data.byteSize() + "-byte data section");
-            }
-            long need = org.dimba4j.kernels.Shape.numel(shape) * dtype.byteSize();
-            if (need != end - begin) {
-                throw bad("tensor '" + e.getKey() + "' " + dtype + " " + java.util.Arrays.toString(shape) + " needs " + need + " bytes, span is " + (end - begin));
-            }
-            tensors.put(e.getKey(), Tensor.ofSegment(data.asSlice(begin, end - begin), dtype, shape));
-        }
+    public SafetensorsHeader header() {
+        return header;
     }
 
     @Override
     public Set<String> names() {
-        return Collections.unmodifiableSet(tensors.keySet());
+        return header.entries().keySet();
     }
 
     @Override
     public Tensor get(String name) {
-        Tensor t = tensors.get(name);
-        if (t == null) throw new IllegalArgumentException(path + ": no tensor named '" + name + "'");
-        return t;
+        SafetensorsHeader.Entry e = entry(name);
+        return Tensor.ofSegment(data.asSlice(e.begin(), e.byteSize()), e.dtype(), e.shape());
+    }
+
+    @Override
+    public TensorInfo info(String name) {
+        return entry(name).info();
+    }
+
+    /** The raw little-endian bytes of a tensor (a view of the mapping). */
+    public MemorySegment bytes(String name) {
+        SafetensorsHeader.Entry e = entry(name);
+        return data.asSlice(e.begin(), e.byteSize());
+    }
+
+    private SafetensorsHeader.Entry entry(String name) {
+        SafetensorsHeader.Entry e = header.entries().get(name);
+        if (e == null) throw new IllegalArgumentException(source + ": no tensor named '" + name + "'");
+        return e;
     }
 
     @Override
     public Map<String, String> metadata() {
-        return Collections.unmodifiableMap(metadata);
+        return header.metadata();
     }
 
     @Override
     public String description() {
-        return path.toString();
+        return source;
     }
 
+    /** The file, or null for in-memory bytes. */
     public Path path() {
         return path;
     }
 
     @Override
     public void close() {
-        arena.close();
+        if (arena != null) arena.close();
     }
 }

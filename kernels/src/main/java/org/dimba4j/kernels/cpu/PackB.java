@@ -1,0 +1,115 @@
+package org.dimba4j.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.dimba4j.kernels.DType;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * Packs a kc x nc block of the right GEMM operand into panels of {@link Gemm#NR} columns, each panel kc rows of
+ * NR contiguous floats (zero-padded past the last column), so the micro-kernel streams it with two vector loads
+ * per k. This is also where f16/bf16 weights are widened: they are never copied whole to f32.
+ */
+final class PackB {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> SS = S.length() == 16 ? ShortVector.SPECIES_256
+            : S.length() == 8 ? ShortVector.SPECIES_128 : ShortVector.SPECIES_64;
+
+    private PackB() {}
+
+    /** Packs rows [k0, k0+kc) and columns [j0, j0+nc) of b into dst (panel after panel). */
+    static void pack(MatrixView b, int k0, int kc, int j0, int nc, float[] dst) {
+        final int nr = Gemm.NR;
+        int panels = (nc + nr - 1) / nr;
+        for (int pn = 0; pn < panels; pn++) {
+            int jb = j0 + pn * nr, cols = Math.min(nr, j0 + nc - jb), base = pn * kc * nr;
+            if (cols < nr) java.util.Arrays.fill(dst, base, base + kc * nr, 0f);
+            if (b.colStride() == 1) packRows(b, k0, kc, jb, cols, dst, base);
+            else packColumns(b, k0, kc, jb, cols, dst, base);
+        }
+    }
+
+    /** Rows of b are contiguous: copy NR-wide row pieces, widening with vectors. */
+    private static void packRows(MatrixView b, int k0, int kc, int jb, int cols, float[] dst, int base) {
+        final int nr = Gemm.NR, l = S.length();
+        float[] arr = b.array();
+        long rs = b.rowStride(), off = b.off() + jb;
+        if (cols == nr) {
+            if (arr != null) {
+                for (int p = 0; p < kc; p++) {
+                    int src = (int) (off + (k0 + p) * rs), d = base + p * nr;
+                    FloatVector.fromArray(S, arr, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, arr, src + l).intoArray(dst, d + l);
+                }
+                return;
+            }
+            MemorySegment seg = b.segment();
+            if (b.dtype() == DType.BF16) {
+                for (int p = 0; p < kc; p++) {
+                    long src = 2 * (off + (k0 + p) * rs);
+                    int d = base + p * nr;
+                    widenBf16(seg, src, dst, d);
+                    widenBf16(seg, src + 2L * l, dst, d + l);
+                }
+                return;
+            }
+            if (b.dtype() == DType.F32) {
+                for (int p = 0; p < kc; p++) {
+                    long src = 4 * (off + (k0 + p) * rs);
+                    int d = base + p * nr;
+                    FloatVector.fromMemorySegment(S, seg, src, ByteOrder.LITTLE_ENDIAN).intoArray(dst, d);
+                    FloatVector.fromMemorySegment(S, seg, src + 4L * l, ByteOrder.LITTLE_ENDIAN).intoArray(dst, d + l);
+                }
+                return;
+            }
+        }
+        for (int p = 0; p < kc; p++) {
+            int d = base + p * nr;
+            for (int j = 0; j < cols; j++) dst[d + j] = b.get(k0 + p, jb + j);
+        }
+    }
+
+    private static void widenBf16(MemorySegment seg, long byteOff, float[] dst, int d) {
+        ShortVector s = ShortVector.fromMemorySegment(SS, seg, byteOff, ByteOrder.LITTLE_ENDIAN);
+        // bf16 is the top half of an f32: widen to int lanes and shift into place
+        s.convertShape(VectorOperators.S2I, S.withLanes(int.class), 0)
+                .lanewise(VectorOperators.LSHL, 16)
+                .reinterpretAsFloats()
+                .intoArray(dst, d);
+    }
+
+    /** Columns of b are contiguous (a transposed operand, e.g. a [out, in] weight): read along k. */
+    private static void packColumns(MatrixView b, int k0, int kc, int jb, int cols, float[] dst, int base) {
+        final int nr = Gemm.NR;
+        long cs = b.colStride(), rs = b.rowStride();
+        float[] arr = b.array();
+        if (arr != null && rs == 1) {
+            for (int j = 0; j < cols; j++) {
+                int src = (int) (b.off() + (long) (jb + j) * cs + k0), d = base + j;
+                for (int p = 0; p < kc; p++) dst[d + p * nr] = arr[src + p];
+            }
+            return;
+        }
+        MemorySegment seg = b.segment();
+        if (seg != null && rs == 1 && b.dtype() != DType.F32) {
+            boolean bf16 = b.dtype() == DType.BF16;
+            for (int j = 0; j < cols; j++) {
+                long src = 2 * (b.off() + (jb + j) * cs + k0);
+                int d = base + j;
+                if (bf16) {
+                    for (int p = 0; p < kc; p++) dst[d + p * nr] = Float.intBitsToFloat(seg.get(MatrixView.I16, src + 2L * p) << 16);
+                } else {
+                    for (int p = 0; p < kc; p++) dst[d + p * nr] = Float.float16ToFloat(seg.get(MatrixView.I16, src + 2L * p));
+                }
+            }
+            return;
+        }
+        for (int j = 0; j < cols; j++) {
+            for (int p = 0; p < kc; p++) dst[base + j + p * nr] = b.get(k0 + p, jb + j);
+        }
+    }
+}

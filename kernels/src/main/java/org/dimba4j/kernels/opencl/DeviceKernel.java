@@ -1,0 +1,47 @@
+package org.dimba4j.kernels.opencl;
+
+/**
+ * The one Aparapi kernel of an {@link OpenClBackend}: {@code run()} dispatches on {@link #op} to the op families it
+ * inherits, so that all ops share one set of device buffers (see {@link KernelBase}). The op is uniform across a
+ * launch, so every work-item of a work-group takes the same branch and reaches the same barriers.
+ */
+final class DeviceKernel extends SequenceKernels {
+    DeviceKernel(int arenaFloats, int smallStage, int largeStage) {
+        mem = new float[arenaFloats];
+        stageSmall = new float[smallStage];
+        stageLarge = new float[largeStage];
+        setExplicit(true);
+    }
+
+    @Override
+    public void run() {
+        failIfJava();
+        if (op == OP_STAGE_IN) {
+            stageIn();
+        } else if (op == OP_STAGE_OUT) {
+            stageOut();
+        } else if (op == OP_FILL) {
+            fill();
+        } else if (op == OP_MAP) {
+            map();
+        } else if (op == OP_REDUCE) {
+            reduce();
+        } else if (op == OP_ROWNORM) {
+            rowNorm();
+        } else if (op == OP_GROUPNORM) {
+            groupNorm();
+        } else if (op == OP_GATHER) {
+            gather();
+        } else if (op == OP_MATMUL) {
+            matmul();
+        } else if (op == OP_ATTENTION) {
+            attention();
+        } else if (op == OP_SCAN) {
+            scan();
+        } else if (op == OP_CONV1D) {
+            conv1d();
+        } else if (op == OP_CONV2D) {
+            conv2d();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package org.dimba4j.kernels.opencl;
+
+/**
+ * Element-parallel and row-parallel ops: the strided map (elementwise arithmetic with broadcasting, activations, and
+ * every layout op as a strided copy), reductions, LayerNorm/RMSNorm/softmax per row, GroupNorm per group, gather.
+ */
+abstract class ElementwiseKernels extends KernelBase {
+    static final int MAX_DIMS = 6;
+    static final int BIN_NONE = 0, BIN_ADD = 1, BIN_SUB = 2, BIN_MUL = 3, BIN_DIV = 4;
+    static final int UN_ID = 0, UN_SILU = 1, UN_GELU_TANH = 2, UN_GELU_ERF = 3, UN_RELU = 4, UN_SOFTPLUS = 5,
+            UN_EXP = 6, UN_AFFINE = 7;
+    static final int ROW_LAYERNORM = 0, ROW_RMSNORM = 1, ROW_SOFTMAX = 2;
+    static final int RED_SUM = 0, RED_MEAN = 1, RED_MAX = 2;
+    static final float NEG_MAX = -3.4028235E38f;
+
+    /** Iteration shape (padded with leading 1s to 6 dims) and element strides of out, a and b over it. */
+    int sh0, sh1, sh2, sh3, sh4, sh5;
+    int os0, os1, os2, os3, os4, os5;
+    int as0, as1, as2, as3, as4, as5;
+    int bs0, bs1, bs2, bs3, bs4, bs5;
+
+    /** tanh through exp, saturating cleanly at +-1 (OpenCL's tanh is not reachable from Aparapi). */
+    float tanhf(float x) {
+        return 1f - 2f / (exp(2f * x) + 1f);
+    }
+
+    /** erf, Abramowitz-Stegun 7.1.26 (|error| &lt; 1.5e-7). */
+    float erff(float x) {
+        float ax = abs(x);
+        float t = 1f / (1f + 0.3275911f * ax);
+        float y = 1f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f)
+                * t * exp(-ax * ax);
+        return x < 0f ? -y : y;
+    }
+
+    float unary(int code, float v) {
+        float r = v;
+        if (code == UN_SILU) {
+            r = v / (1f + exp(-v));
+        } else if (code == UN_GELU_TANH) {
+            r = 0.5f * v * (1f + tanhf(0.7978845608f * (v + 0.044715f * v * v * v)));
+        } else if (code == UN_GELU_ERF) {
+            r = 0.5f * v * (1f + erff(v * 0.70710678f));
+        } else if (code == UN_RELU) {
+            r = max(v, 0f);
+        } else if (code == UN_SOFTPLUS) {
+            r = v > 20f ? v : log(1f + exp(v));
+        } else if (code == UN_EXP) {
+            r = exp(v);
+        } else if (code == UN_AFFINE) {
+            r = v * f0 + f1;
+        }
+        return r;
+    }
+
+    /**
+     * out[oOff + idx.os] = unary(n2, binary(n1, a[aOff + idx.as], b[bOff + idx.bs])) over the 6-D index idx of the
+     * shape sh; n0 = its element count. Range: n0 work-items.
+     */
+    void map() {
+        int i = getGlobalId(0);
+        if (i < n0) {
+            int r = i;
+            int c5 = r % sh5;
+            r = r / sh5;
+            int c4 = r % sh4;
+            r = r / sh4;
+            int c3 = r % sh3;
+            r = r / sh3;
+            int c2 = r % sh2;
+            r = r / sh2;
+            int c1 = r % sh1;
+            int c0 = r / sh1;
+            float x = mem[aOff + c0 * as0 + c1 * as1 + c2 * as2 + c3 * as3 + c4 * as4 + c5 * as5];
+            if (n1 != BIN_NONE) {
+                float y = mem[bOff + c0 * bs0 + c1 * bs1 + c2 * bs2 + c3 * bs3 + c4 * bs4 + c5 * bs5];
+                if (n1 == BIN_ADD) {
+                    x = x + y;
+                } else if (n1 == BIN_SUB) {
+                    x = x - y;
+                } else if (n1 == BIN_MUL) {
+                    x = x * y;
+                } else {
+                    x = x / y;
+                }
+            }
+            mem[oOff + c0 * os0 + c1 * os1 + c2 * os2 + c3 * os3 + c4 * os4 + c5 * os5] = unary(n2, x);
+        }
+    }
+
+    /** Reduce a [outer, n1, inner] view over its middle dim (n3: sum, mean, max); n0 = outer*inner, n2 = inner. Range: n0. */
+    void reduce() {
+        int i = getGlobalId(0);
+        if (i < n0) {
+            int outer = i / n2;
+            int inner = i % n2;
+            int base = aOff + outer * n1 * n2 + inner;
+            float acc = n3 == RED_MAX ? NEG_MAX : 0f;
+            for (int k = 0; k < n1; k++) {
+                float v = mem[base + k * n2];
+                acc = n3 == RED_MAX ? max(acc, v) : acc + v;
+            }
+            mem[oOff + i] = n3 == RED_MEAN ? acc / n1 : acc;
+        }
+    }
+
+    /**
+     * One row of n1 elements per work-item, n0 rows; n2: LayerNorm (weight bOff, bias cOff, eps f0), RMSNorm
+     * (weight bOff, eps f0) or softmax. Two passes in f32 (mean, then centred variance) as PyTorch. Range: n0.
+     */
+    void rowNorm() {
+        int r = getGlobalId(0);
+        if (r < n0) {
+            int base = r * n1;
+            if (n2 == ROW_SOFTMAX) {
+                float m = NEG_MAX;
+                for (int k = 0; k < n1; k++) m = max(m, mem[aOff + base + k]);
+                float z = 0f;
+                for (int k = 0; k < n1; k++) z += exp(mem[aOff + base + k] - m);
+                float inv = 1f / z;
+                for (int k = 0; k < n1; k++) mem[oOff + base + k] = exp(mem[aOff + base + k] - m) * inv;
+            } else {
+                float mean = 0f;
+                if (n2 == ROW_LAYERNORM) {
+                    for (int k = 0; k < n1; k++) mean += mem[aOff + base + k];
+                    mean = mean / n1;
+                }
+                float var = 0f;
+                for (int k = 0; k < n1; k++) {
+                    float dv = mem[aOff + base + k] - mean;
+                    var += dv * dv;
+                }
+                float inv = rsqrt(var / n1 + f0);
+                for (int k = 0; k < n1; k++) {
+                    float y = (mem[aOff + base + k] - mean) * inv;
+                    if (bOff >= 0) y = y * mem[bOff + k];
+                    if (cOff >= 0) y = y + mem[cOff + k];
+                    mem[oOff + base + k] = y;
+                }
+            }
+        }
+    }
+
+    /**
+     * GroupNorm of [N, C(n1), spatial(n3)] with n2 groups: one work-item per (sample, group), n0 = N*groups;
+     * weight bOff, bias cOff (per channel), eps f0. Range: n0.
+     */
+    void groupNorm() {
+        int q = getGlobalId(0);
+        if (q < n0) {
+            int cpg = n1 / n2;
+            int span = cpg * n3;
+            int g = q % n2;
+            int base = q * span;
+            float mean = 0f;
+            for (int k = 0; k < span; k++) mean += mem[aOff + base + k];
+            mean = mean / span;
+            float var = 0f;
+            for (int k = 0; k < span; k++) {
+                float dv = mem[aOff + base + k] - mean;
+                var += dv * dv;
+            }
+            float inv = rsqrt(var / span + f0);
+            for (int k = 0; k < span; k++) {
+                int ch = g * cpg + k / n3;
+                float y = (mem[aOff + base + k] - mean) * inv;
+                if (bOff >= 0) y = y * mem[bOff + ch];
+                if (cOff >= 0) y = y + mem[cOff + ch];
+                mem[oOff + base + k] = y;
+            }
+        }
+    }
+
+    /** out[i] = table[aOff + id * n1 + i % n1] with id = ids[bOff + i / n1] (ids stored as floats); n0 = rows*n1. Range: n0. */
+    void gather() {
+        int i = getGlobalId(0);
+        if (i < n0) {
+            int id = (int) mem[bOff + i / n1];
+            mem[oOff + i] = mem[aOff + id * n1 + i % n1];
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package org.dimba4j.kernels.opencl;
+
+import org.dimba4j.kernels.Shape;
+import org.dimba4j.kernels.Tensor;
+
+import java.util.Arrays;
+
+import static org.dimba4j.kernels.opencl.OpenClBackend.shapeError;
+
+/** Reductions and layout ops of {@link OpenClBackend}, each a strided copy ({@link StridedMap}) or a small kernel. */
+final class Layout {
+    private final OpenClBackend backend;
+    private final DeviceArena arena;
+
+    Layout(OpenClBackend backend, DeviceArena arena) {
+        this.backend = backend;
+        this.arena = arena;
+    }
+
+    private static int axis(Tensor x, int dim) {
+        int d = dim < 0 ? x.rank() + dim : dim;
+        if (d < 0 || d >= x.rank()) throw shapeError("dim", "dim " + dim + " out of range", x);
+        return d;
+    }
+
+    private static int numel(int[] s, int from, int to) {
+        return Math.toIntExact(Shape.numel(Arrays.copyOfRange(s, from, to)));
+    }
+
+    /** out = x viewed through {@code shape} and {@code strides} from element {@code xFrom}, copied into {@code o}'s view. */
+    private void copy(int[] shape, int o, int[] os, int x, int[] xs) {
+        StridedMap.launch(arena, shape, o, os, x, xs, -1, null, ElementwiseKernels.BIN_NONE, ElementwiseKernels.UN_ID, 0f, 0f);
+    }
+
+    Tensor reduce(Tensor x, int dim, int kind) {
+        int[] s = x.shape();
+        int dd = axis(x, dim);
+        int inner = numel(s, dd + 1, s.length), outer = numel(s, 0, dd);
+        s[dd] = 1;
+        try (Operands ops = backend.operands()) {
+            int xo = ops.in(x);
+            Tensor o = ops.out(s);
+            synchronized (arena) {
+                DeviceKernel k = arena.kernel();
+                k.op = KernelBase.OP_REDUCE;
+                k.aOff = xo;
+                k.oOff = Operands.offset(o);
+                k.n0 = outer * inner;
+                k.n1 = x.dim(dd);
+                k.n2 = inner;
+                k.n3 = kind;
+                arena.launch1d(outer * inner);
+            }
+            return o;
+        }
+    }
+
+    Tensor permute(Tensor x, int... axes) {
+        int[] s = x.shape();
+        if (axes.length != s.length) throw shapeError("permute", "axes " + Arrays.toString(axes) + " do not match rank", x);
+        int[] os = new int[s.length], st = StridedMap.contiguous(s), xs = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+            os[i] = s[axes[i]];
+            xs[i] = st[axes[i]];
+        }
+        try (Operands ops = backend.operands()) {
+            int xo = ops.in(x);
+            Tensor o = ops.out(os);
+            copy(os, Operands.offset(o), StridedMap.contiguous(os), xo, xs);
+            return o;
+        }
+    }
+
+    Tensor slice(Tensor x, int dim, int start, int end) {
+        int[] s = x.shape();
+        int dd = axis(x, dim);
+        if (start < 0 || end > s[dd] || start > end) throw shapeError("slice", "range " + start + ".." + end + " outside dim " + dd, x);
+        int[] st = StridedMap.contiguous(s);
+        s[dd] = end - start;
+        try (Operands ops = backend.operands()) {
+            int xo = ops.in(x);
+            Tensor o = ops.out(s);
+            copy(s, Operands.offset(o), StridedMap.contiguous(s), xo + start * st[dd], st);
+            return o;
+        }
+    }
+
+    Tensor concat(int dim, Tensor... xs) {
+        int[] s = xs[0].shape();
+        int dd = axis(xs[0], dim);
+        int total = 0;
+        for (Tensor t : xs) {
+            int[] ts = t.shape();
+            if (ts.length != s.length) throw shapeError("concat", "ranks differ", xs);
+            for (int i = 0; i < s.length; i++) {
+                if (i != dd && ts[i] != s[i]) throw shapeError("concat", "shapes differ outside dim " + dd, xs);
+            }
+            total += ts[dd];
+        }
+        s[dd] = total;
+        try (Operands ops = backend.operands()) {
+            Tensor o = ops.out(s);
+            int[] ost = StridedMap.contiguous(s);
+            int at = 0;
+            for (Tensor t : xs) {
+                int xo = ops.in(t);
+                copy(t.shape(), Operands.offset(o) + at * ost[dd], ost, xo, StridedMap.contiguous(t.shape()));
+                at += t.dim(dd);
+            }
+            return o;
+        }
+    }
+
+    Tensor flip(Tensor x, int dim) {
+        int[] s = x.shape();
+        int dd = axis(x, dim);
+        int[] st = StridedMap.contiguous(s);
+        int start = (s[dd] - 1) * st[dd];
+        st[dd] = -st[dd];
+        try (Operands ops = backend.operands()) {
+            int xo = ops.in(x);
+            Tensor o = ops.out(s);
+            copy(s, Operands.offset(o), StridedMap.contiguous(s), xo + Math.max(start, 0), st);
+            return o;
+        }
+    }
+
+    Tensor pad2d(Tensor x, int left, int right, int top, int bottom) {
+        int[] s = x.shape();
+        if (s.length < 2) throw shapeError("pad2d", "x must be at least 2-D", x);
+        int h = s[s.length - 2], w = s[s.length - 1], planes = Math.toIntExact(x.numel() / Math.max(1L, (long) h * w));
+        int nh = h + top + bottom, nw = w + left + right;
+        s[s.length - 2] = nh;
+        s[s.length - 1] = nw;
+        Tensor o = backend.full(0f, s);
+        try (Operands ops = backend.operands()) {
+            int xo = ops.in(x), oo = ops.in(o);
+            copy(new int[] {planes, h, w}, oo + top * nw + left, new int[] {nh * nw, nw, 1}, xo, new int[] {h * w, w, 1});
+            return o;
+        }
+    }
+
+    Tensor upsampleNearest2d(Tensor x, int factor) {
+        int[] s = x.shape();
+        int h = s[s.length - 2], w = s[s.length - 1], planes = Math.toIntExact(x.numel() / Math.max(1L, (long) h * w));
+        s[s.length - 2] = h * factor;
+        s[s.length - 1] = w * factor;
+        // The output, seen as [planes, h, factor, w, factor], is contiguous; x is read with 0 strides on the factors.
+        int[] view = {planes, h, factor, w, factor};
+        try (Operands ops = backend.operands()) {
+            int xo = ops.in(x);
+            Tensor o = ops.out(s);
+            copy(view, Operands.offset(o), StridedMap.contiguous(view), xo, new int[] {h * w, w, 0, 1, 0});
+            return o;
+        }
+    }
+
+    Tensor embedding(Tensor table, Tensor ids) {
+        if (table.rank() != 2) throw shapeError("embedding", "table must be [V, D]", table);
+        if (!ids.isHost()) throw shapeError("embedding", "ids must be a host I64/I32 tensor", ids);
+        int v = table.dim(0), d = table.dim(1);
+        long[] is = ids.toLongArray();
+        float[] idf = new float[is.length];
+        for (int r = 0; r < is.length; r++) {
+            if (is[r] < 0 || is[r] >= v) throw new IllegalArgumentException("embedding: id " + is[r] + " outside vocabulary of " + v);
+            idf[r] = is[r]; // exact: vocabularies are far below 2^24
+        }
+        int[] s = Arrays.copyOf(ids.shape(), ids.rank() + 1);
+        s[ids.rank()] = d;
+        try (Operands ops = backend.operands()) {
+            Tensor o = ops.out(s);
+            if (idf.length == 0) return o;
+            int to = ops.in(table), io = ops.in(Tensor.of(idf, idf.length));
+            synchronized (arena) {
+                DeviceKernel k = arena.kernel();
+                k.op = KernelBase.OP_GATHER;
+                k.aOff = to;
+                k.bOff = io;
+                k.oOff = Operands.offset(o);
+                k.n0 = is.length * d;
+                k.n1 = d;
+                arena.launch1d(is.length * d);
+            }
+            return o;
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package org.dimba4j.kernels.opencl;
+
+import org.dimba4j.kernels.Backend;
+import org.dimba4j.kernels.DType;
+import org.dimba4j.kernels.HostStorage;
+import org.dimba4j.kernels.Shape;
+import org.dimba4j.kernels.Tensor;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Every {@link Backend} op as Aparapi kernels (plain Java translated to OpenCL C at run time) over device-resident
+ * tensors. Results are device tensors; {@link #download} is the only way back to the host, and {@link #transfers}
+ * counts every crossing. Runs on any OpenCL 1.2 device: PoCL on the CPU in CI, GPUs for speed.
+ *
+ * <p>Launch shapes are decided here and in {@link DeviceArena}; each kernel's doc comment states what it expects.
+ * Backward kernels for training are not written yet.
+ */
+public final class OpenClBackend implements Backend {
+    private static final int DEFAULT_ARENA_MB = 1024;
+
+    private final DeviceArena arena;
+    private final Map<HostStorage, DeviceStorage> cache = Operands.newCache();
+    private final Layout layout;
+
+    private OpenClBackend(DeviceArena arena) {
+        this.arena = arena;
+        this.layout = new Layout(this, arena);
+    }
+
+    /**
+     * A backend on {@code device} whose arena holds {@code arenaMB} MiB (at most 2048, Aparapi's buffer limit, and at
+     * most the device's largest allocation). The first launch compiles the kernel (seconds on PoCL, cached after).
+     */
+    public static OpenClBackend create(OpenClDevices.Info device, int arenaMB) {
+        long bytes = Math.min(Math.min((long) arenaMB << 20, device.maxAllocBytes()), (2048L << 20) - 4096);
+        return new OpenClBackend(new DeviceArena(device.device(), Math.toIntExact(bytes / 4)));
+    }
+
+    /** A backend on the best OpenCL device ({@link OpenClDevices#best}), arena size from -Ddimba.opencl.arenaMB. */
+    public static OpenClBackend create() {
+        OpenClDevices.Info d = OpenClDevices.best().orElseThrow(() -> new IllegalStateException(
+                "no OpenCL device found: install an OpenCL driver (e.g. pocl-opencl-icd, or the GPU vendor's);"
+                        + " `dimba devices` lists what is visible"));
+        return create(d, Integer.getInteger("dimba.opencl.arenaMB", DEFAULT_ARENA_MB));
+    }
+
+    @Override
+    public String name() {
+        return "opencl:" + arena.deviceName().trim();
+    }
+
+    /** Host&lt;-&gt;device transfers and launches since the last {@link #resetTransfers}. */
+    public TransferStats transfers() {
+        return arena.stats();
+    }
+
+    public void resetTransfers() {
+        arena.resetStats();
+    }
+
+    Operands operands() {
+        return new Operands(arena, cache);
+    }
+
+    // ---- memory -------------------------------------------------------------------------------------
+
+    @Override
+    public Tensor upload(Tensor host) {
+        if (host.storage() instanceof DeviceStorage) return host;
+        DeviceStorage ds = Operands.resolve(arena, cache, host, new java.util.ArrayList<>());
+        return new Tensor(ds, DType.F32, host.shape());
+    }
+
+    @Override
+    public Tensor download(Tensor t) {
+        if (!(t.storage() instanceof DeviceStorage ds)) return t.toF32();
+        return Tensor.of(arena.download(ds, Math.toIntExact(t.numel())), t.shape());
+    }
+
+    @Override
+    public Tensor full(float value, int... shape) {
+        try (Operands ops = operands()) {
+            Tensor o = ops.out(shape);
+            synchronized (arena) {
+                DeviceKernel k = arena.kernel();
+                k.op = KernelBase.OP_FILL;
+                k.oOff = Operands.offset(o);
+                k.n0 = Math.toIntExact(o.numel());
+                k.f0 = value;
+                arena.launch1d(k.n0);
+            }
+            return o;
+        }
+    }
+
+    // ---- linear algebra -----------------------------------------------------------------------------
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+        int[] as = a.shape(), bs = b.shape();
+        if (as.length < 2 || bs.length < 2) throw shapeError("matmul", "operands must be at least 2-D", a, b);
+        int m = transA ? as[as.length - 1] : as[as.length - 2];
+        int k = transA ? as[as.length - 2] : as[as.length - 1];
+        int kb = transB ? bs[bs.length - 1] : bs[bs.length - 2];
+        int n = transB ? bs[bs.length - 2] : bs[bs.length - 1];
+        if (k != kb) throw shapeError("matmul", "inner dimensions differ: " + k + " vs " + kb, a, b);
+        int[] batchDims = Arrays.copyOf(as, as.length - 2);
+        boolean shared = bs.length == 2;
+        if (!shared && !Arrays.equals(batchDims, Arrays.copyOf(bs, bs.length - 2))) {
+            throw shapeError("matmul", "batch dimensions differ", a, b);
+        }
+        int batch = Math.toIntExact(Shape.numel(batchDims));
+        int[] os = as.clone();
+        os[os.length - 2] = m;
+        os[os.length - 1] = n;
+        try (Operands ops = operands()) {
+            int ao = ops.in(a), bo = ops.in(b);
+            Tensor o = ops.out(os);
+            gemm(ao, bo, -1, Operands.offset(o), batch, m, n, k, transA, transB, m * k, shared ? 0 : k * n);
+            return o;
+        }
+    }
+
+    @Override
+    public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        int in = x.dim(-1);
+        if (weight.rank() != 2 || weight.dim(1) != in) throw shapeError("linear", "weight must be [out, " + in + "]", x, weight);
+        int outF = weight.dim(0);
+        if (bias != null && bias.numel() != outF) throw shapeError("linear", "bias must be [" + outF + "]", weight, bias);
+        int rows = Shape.rows(x.shape());
+        try (Operands ops = operands()) {
+            int xo = ops.in(x), wo = ops.in(weight), bo = ops.opt(bias);
+            Tensor o = ops.out(Shape.withLast(x.shape(), outF));
+            gemm(xo, wo, bo, Operands.offset(o), 1, rows, outF, in, false, true, 0, 0);
+            return o;
+        }
+    }
+
+    private void gemm(int a, int b, int bias, int o, int batch, int m, int n, int k, boolean transA, boolean transB,
+                      int aStride, int bStride) {
+        if ((long) batch * m * n == 0) return;
+        synchronized (arena) {
+            DeviceKernel kk = arena.kernel();
+            kk.op = KernelBase.OP_MATMUL;
+            kk.aOff = a;
+            kk.bOff = b;
+            kk.cOff = bias;
+            kk.oOff = o;
+            kk.n0 = m;
+            kk.n1 = n;
+            kk.n2 = k;
+            kk.n3 = transA ? 1 : 0;
+            kk.n4 = transB ? 1 : 0;
+            kk.n5 = aStride;
+            kk.n6 = bStride;
+            int t = MatmulKernels.TILE;
+            arena.launch3d(roundUp(n, t), roundUp(m, t), batch, t, t, 1);
+        }
+    }
+
+    // ---- attention ----------------------------------------------------------------------------------
+
+    @Override
+    public Tensor attention(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask, Tensor bias) {
+        if (q.rank() != 3 || k.rank() != 3 || v.rank() != 3) throw shapeError("attention", "q, k, v must be [B, L, H*D]", q, k, v);
+        int bsz = q.dim(0), lq = q.dim(1), hd = q.dim(2), lk = k.dim(1);
+        if (k.dim(0) != bsz || v.dim(0) != bsz || k.dim(2) != hd || v.dim(2) != hd || v.dim(1) != lk || hd % heads != 0) {
+            throw shapeError("attention", "inconsistent q/k/v for " + heads + " heads", q, k, v);
+        }
+        if (keyMask != null && keyMask.numel() != (long) bsz * lk) throw shapeError("attention", "keyMask must be [B, Lk]", q, k, keyMask);
+        boolean batchedBias = bias != null && bias.rank() == 4;
+        if (bias != null && bias.numel() != (batchedBias ? (long) bsz : 1L) * heads * lq * lk) {
+            throw shapeError("attention", "bias must be [H, Lq, Lk] or [B, H, Lq, Lk]", q, k, bias);
+        }
+        int d = hd / heads;
+        if (d > AttentionKernels.MAX_HEAD_DIM) {
+            throw shapeError("attention", "head dim " + d + " exceeds the OpenCL kernel's " + AttentionKernels.MAX_HEAD_DIM, q);
+        }
+        try (Operands ops = operands()) {
+            int qo = ops.in(q), ko = ops.in(k), vo = ops.in(v), mo = ops.opt(keyMask), bo = ops.opt(bias);
+            Tensor o = ops.out(q.shape());
+            int qBlocks = (lq + AttentionKernels.TQ - 1) / AttentionKernels.TQ;
+            synchronized (arena) {
+                DeviceKernel kk = arena.kernel();
+                kk.op = KernelBase.OP_ATTENTION;
+                kk.aOff = qo;
+                kk.bOff = ko;
+                kk.cOff = vo;
+                kk.dOff = mo;
+                kk.eOff = bo;
+                kk.oOff = Operands.offset(o);
+                kk.n0 = bsz;
+                kk.n1 = heads;
+                kk.n2 = lq;
+                kk.n3 = lk;
+                kk.n4 = d;
+                kk.n5 = qBlocks;
+                kk.n6 = batchedBias ? 1 : 0;
+                kk.f0 = scale;
+                arena.launchGroups(bsz * heads * qBlocks * AttentionKernels.TQ, AttentionKernels.TQ);
+            }
+            return o;
+        }
+    }
+
+    // ---- normalisation ------------------------------------------------------------------------------
+
+    private Tensor rowNorm(Tensor x, Tensor weight, Tensor bias, float eps, int mode) {
+        int c = x.dim(-1), rows = Shape.rows(x.shape());
+        if (weight != null && weight.numel() != c) throw shapeError("norm", "weight must be [" + c + "]", x, weight);
+        if (bias != null && bias.numel() != c) throw shapeError("norm", "bias must be [" + c + "]", x, bias);
+        try (Operands ops = operands()) {
+            int xo = ops.in(x), wo = ops.opt(weight), bo = ops.opt(bias);
+            Tensor o = ops.out(x.shape());
+            synchronized (arena) {
+                DeviceKernel k = arena.kernel();
+                k.op = KernelBase.OP_ROWNORM;
+                k.aOff = xo;
+                k.bOff = wo;
+                k.cOff = bo;
+                k.oOff = Operands.offset(o);
+                k.n0 = rows;
+                k.n1 = c;
+                k.n2 = mode;
+                k.f0 = eps;
+                arena.launch1d(rows);
+            }
+            return o;
+        }
+    }
+
+    @Override
+    public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
+        return rowNorm(x, weight, bias, eps, ElementwiseKernels.ROW_LAYERNORM);
+    }
+
+    @Override
+    public Tensor rmsNorm(Tensor x, Tensor weight, float eps) {
+        return rowNorm(x, weight, null, eps, ElementwiseKernels.ROW_RMSNORM);
+    }
+
+    @Override
+    public Tensor softmax(Tensor x) {
+        return rowNorm(x, null, null, 0f, ElementwiseKernels.ROW_SOFTMAX);
+    }
+
+    @Override
+    public Tensor groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps) {
+        int n = x.dim(0), c = x.dim(1);
+        if (c % groups != 0) throw shapeError("groupNorm", c + " channels are not divisible by " + groups + " groups", x);
+        int spatial = Math.toIntExact(x.numel() / ((long) n * c));
+        try (Operands ops = operands()) {
+            int xo = ops.in(x), wo = ops.opt(weight), bo = ops.opt(bias);
+            Tensor o = ops.out(x.shape());
+            synchronized (arena) {
+                DeviceKernel k = arena.kernel();
+                k.op = KernelBase.OP_GROUPNORM;
+                k.aOff = xo;
+                k.bOff = wo;
+                k.cOff = bo;
+                k.oOff = Operands.offset(o);
+                k.n0 = n * groups;
+                k.n1 = c;
+                k.n2 = groups;
+                k.n3 = spatial;
+                k.f0 = eps;
+                arena.launch1d(n * groups);
+            }
+            return o;
+        }
+    }
+
+    // ---- activations and elementwise ----------------------------------------------------------------
+
+    private Tensor unary(Tensor x, int code, float s, float t) {
+        try (Operands ops = operands()) {
+            int xo = ops.in(x);
+            Tensor o = ops.out(x.shape());
+            int[] flat = {Math.toIntExact(x.numel())}, one = {1};
+            StridedMap.launch(arena, flat, Operands.offset(o), one, xo, one, -1, null, ElementwiseKernels.BIN_NONE, code, s, t);
+            return o;
+        }
+    }
+
+    @Override public Tensor silu(Tensor x) { return unary(x, ElementwiseKernels.UN_SILU, 0f, 0f); }
+    @Override public Tensor geluTanh(Tensor x) { return unary(x, ElementwiseKernels.UN_GELU_TANH, 0f, 0f); }
+    @Override public Tensor geluErf(Tensor x) { return unary(x, ElementwiseKernels.UN_GELU_ERF, 0f, 0f); }
+    @Override public Tensor relu(Tensor x) { return unary(x, ElementwiseKernels.UN_RELU, 0f, 0f); }
+    @Override public Tensor softplus(Tensor x) { return unary(x, ElementwiseKernels.UN_SOFTPLUS, 0f, 0f); }
+    @Override public Tensor exp(Tensor x) { return unary(x, ElementwiseKernels.UN_EXP, 0f, 0f); }
+    @Override public Tensor affine(Tensor x, float s, float t) { return unary(x, ElementwiseKernels.UN_AFFINE, s, t); }
+
+    private Tensor binary(String name, Tensor a, Tensor b, int code) {
+        int[] os;
+        try {
+            os = Shape.broadcast(a.shape(), b.shape());
+        } catch (IllegalArgumentException e) {
+            throw shapeError(name, "shapes do not broadcast", a, b);
+        }
+        try (Operands ops = operands()) {
+            int ao = ops.in(a), bo = ops.in(b);
+            Tensor o = ops.out(os);
+            StridedMap.launch(arena, os, Operands.offset(o), StridedMap.contiguous(os), ao,
+                    StridedMap.broadcastStrides(a.shape(), os), bo, StridedMap.broadcastStrides(b.shape(), os),
+                    code, ElementwiseKernels.UN_ID, 0f, 0f);
+            return o;
+        }
+    }
+
+    @Override public Tensor add(Tensor a, Tensor b) { return binary("add", a, b, ElementwiseKernels.BIN_ADD); }
+    @Override public Tensor sub(Tensor a, Tensor b) { return binary("sub", a, b, ElementwiseKernels.BIN_SUB); }
+    @Override public Tensor mul(Tensor a, Tensor b) { return binary("mul", a, b, ElementwiseKernels.BIN_MUL); }
+    @Override public Tensor div(Tensor a, Tensor b) { return binary("div", a, b, ElementwiseKernels.BIN_DIV); }
+
+    // ---- convolution, scan, reductions, layout: see Layout and SequenceOps ------------------------
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW, int groups) {
+        return SequenceOps.conv2d(this, arena, x, weight, bias, strideH, strideW, padH, padW, groups);
+    }
+
+    @Override
+    public Tensor causalConv1d(Tensor x, Tensor weight, Tensor bias) {
+        return SequenceOps.causalConv1d(this, arena, x, weight, bias);
+    }
+
+    @Override
+    public Tensor selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z,
+                                Tensor deltaBias, boolean deltaSoftplus) {
+        return SequenceOps.selectiveScan(this, arena, u, delta, a, b, c, d, z, deltaBias, deltaSoftplus);
+    }
+
+    @Override public Tensor sum(Tensor x, int dim) { return layout.reduce(x, dim, ElementwiseKernels.RED_SUM); }
+    @Override public Tensor mean(Tensor x, int dim) { return layout.reduce(x, dim, ElementwiseKernels.RED_MEAN); }
+    @Override public Tensor max(Tensor x, int dim) { return layout.reduce(x, dim, ElementwiseKernels.RED_MAX); }
+    @Override public Tensor pad2d(Tensor x, int left, int right, int top, int bottom) { return layout.pad2d(x, left, right, top, bottom); }
+    @Override public Tensor upsampleNearest2d(Tensor x, int factor) { return layout.upsampleNearest2d(x, factor); }
+    @Override public Tensor permute(Tensor x, int... axes) { return layout.permute(x, axes); }
+    @Override public Tensor slice(Tensor x, int dim, int start, int end) { return layout.slice(x, dim, start, end); }
+    @Override public Tensor concat(int dim, Tensor... xs) { return layout.concat(dim, xs); }
+    @Override public Tensor flip(Tensor x, int dim) { return layout.flip(x, dim); }
+    @Override public Tensor embedding(Tensor table, Tensor ids) { return layout.embedding(table, ids); }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    static int roundUp(int n, int m) {
+        return (n + m - 1) / m * m;
+    }
+
+    static IllegalArgumentException shapeError(String op, String what, Tensor... ts) {
+        StringBuilder sb = new StringBuilder(op).append(": ").append(what).append(" (shapes");
+        for (Tensor t : ts) sb.append(' ').append(t == null ? "null" : Shape.str(t.shape()));
+        return new IllegalArgumentException(sb.append(')').toString());
+    }
+}

@@ -1,0 +1,169 @@
+package org.dimba4j.model.dimba;
+
+import org.dimba4j.io.TensorSource;
+import org.dimba4j.io.safetensors.SafetensorsFile;
+import org.dimba4j.kernels.Backend;
+import org.dimba4j.kernels.Tensor;
+import org.dimba4j.model.nn.Linear;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The Dimba denoiser (feizc/Dimba {@code Dimba}): PixArt blocks interleaved with bidirectional Mamba layers.
+ * <pre>
+ *   x  = x_embedder(latent) + sincos2d(grid)            t  = t_embedder(timestep)     t0 = t_block(t)
+ *   y  = y_embedder(caption)                            residual = none
+ *   for i in 0..depth-1:
+ *       x = blocks[i](x, y, t0, mask)
+ *       if a Mamba layer follows block i:  residual = x (+ residual);  x = mixer(RMSNorm(residual))
+ *   out = unpatchify(final_layer(x, t))                 [B, out_channels, H, W]
+ * </pre>
+ */
+public final class Dimba implements AutoCloseable {
+    private final DimbaConfig config;
+    private final Backend be;
+    private final TensorSource weights;
+    private final PatchEmbed xEmbedder;
+    private final TimestepEmbedder tEmbedder;
+    private final Linear tBlock;
+    private final CaptionEmbedder yEmbedder;
+    private final List<DimbaBlock> blocks;
+    private final List<MambaBlock> mambaBlocks;
+    private final T2IFinalLayer finalLayer;
+
+    private Dimba(DimbaConfig config, TensorSource weights, Backend be) {
+        this.config = config;
+        this.be = be;
+        this.weights = weights;
+        DimbaKeys k = DimbaKeys.checked(config, weights);
+        xEmbedder = k.xEmbedder();
+        tEmbedder = k.tEmbedder();
+        tBlock = k.tBlock();
+        yEmbedder = k.yEmbedder();
+        blocks = java.util.stream.IntStream.range(0, config.depth()).mapToObj(k::block).toList();
+        mambaBlocks = java.util.stream.IntStream.range(0, config.mambaDepth()).mapToObj(k::mambaBlock).toList();
+        finalLayer = k.finalLayer();
+    }
+
+    /**
+     * A model folder's {@code transformer/}: {@code config.json} and one {@code *.safetensors} file holding the
+     * official tensor names (memory-mapped; closing the model unmaps it).
+     */
+    public static Dimba load(Path transformerDir, Backend be) {
+        DimbaConfig config = DimbaConfig.load(transformerDir.resolve("config.json"));
+        return of(config, SafetensorsFile.open(weightsFile(transformerDir)), be);
+    }
+
+    /** A model over tensors already opened; the model owns (and closes) the source. */
+    public static Dimba of(DimbaConfig config, TensorSource weights, Backend be) {
+        return new Dimba(config, weights, be);
+    }
+
+    static Path weightsFile(Path dir) {
+        List<Path> found;
+        try (Stream<Path> s = Files.list(dir)) {
+            found = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list transformer folder " + dir, e);
+        }
+        if (found.size() == 1) return found.get(0);
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("no *.safetensors weights in " + dir
+                    + " (an official .pt checkpoint must be converted first: dimba convert IN.pt OUT.safetensors)");
+        }
+        throw new IllegalArgumentException("more than one *.safetensors file in " + dir + ": " + found);
+    }
+
+    public DimbaConfig config() {
+        return config;
+    }
+
+    /** The learned null caption {@code y_embedder.y_embedding} [model_max_length, caption_channels] (training CFG). */
+    public Tensor nullCaption() {
+        return yEmbedder.yEmbedding();
+    }
+
+    /**
+     * @param x        noisy latents [B, in_channels, H, W], H and W multiples of patch_size (any size: the position
+     *                 embedding is computed for this grid)
+     * @param timestep [B] (or [1], shared), the model's time input in 0..1000 (fractional allowed)
+     * @param y        caption features [B, 1, L, caption_channels] (T5 outputs)
+     * @param mask     caption mask [B, L], or [k, L] with k dividing B, tiled over the batch as the official code does
+     *                 (CFG: the prompt's mask serves both halves); tokens where it is 0 are dropped from
+     *                 cross-attention; null attends to all L tokens
+     * @return [B, out_channels, H, W]; with pred_sigma the first in_channels are epsilon, the rest the variance
+     */
+    public Tensor forward(Tensor x, Tensor timestep, Tensor y, Tensor mask) {
+        int bsz = x.dim(0), p = config.patchSize();
+        if (x.rank() != 4 || x.dim(1) != config.inChannels() || x.dim(2) % p != 0 || x.dim(3) % p != 0) {
+            throw new IllegalArgumentException("Dimba.forward: x must be [B, " + config.inChannels() + ", H, W] with H, W"
+                    + " multiples of " + p + ", got " + x);
+        }
+        if (y.rank() != 4 || y.dim(0) != bsz || y.dim(1) != 1 || y.dim(3) != config.captionChannels()) {
+            throw new IllegalArgumentException("Dimba.forward: y must be [" + bsz + ", 1, L, " + config.captionChannels()
+                    + "], got " + y);
+        }
+        int h = x.dim(2) / p, w = x.dim(3) / p, len = y.dim(2);
+        Tensor t = tEmbedder.forward(be, timesteps(timestep, bsz));
+        Tensor t0 = tBlock.forward(be, be.silu(t));
+        Tensor cond = yEmbedder.forward(be, y);
+        Tensor keyMask = keyMask(mask, bsz, len);
+
+        Tensor pos = be.upload(SinCosPosEmbed.compute(config.hiddenSize(), h, w, config.baseSize(), config.peInterpolation()));
+        Tensor hidden = be.add(xEmbedder.forward(be, x), pos);
+        Tensor residual = null;
+        for (int i = 0; i < config.depth(); i++) {
+            hidden = blocks.get(i).forward(be, hidden, cond, keyMask, t0);
+            int m = config.mambaAfterBlock(i);
+            if (m >= 0) {
+                MambaBlock.State s = mambaBlocks.get(m).forward(be, hidden, residual);
+                hidden = s.hidden();
+                residual = s.residual();
+            }
+        }
+        return unpatchify(finalLayer.forward(be, hidden, t), h, w);
+    }
+
+    /** [B, h*w, p*p*c] -> [B, c, h*p, w*p], via 'nhwpqc->nchpwq'. */
+    private Tensor unpatchify(Tensor x, int h, int w) {
+        int b = x.dim(0), p = config.patchSize(), c = config.outChannels();
+        Tensor img = be.permute(x.reshape(b, h, w, p, p, c), 0, 5, 1, 3, 2, 4);
+        return img.reshape(b, c, h * p, w * p);
+    }
+
+    private Tensor timesteps(Tensor timestep, int bsz) {
+        if (timestep.numel() == bsz) return timestep.reshape(bsz);
+        if (timestep.numel() == 1) {
+            float[] t = new float[bsz];
+            java.util.Arrays.fill(t, timestep.toFloatArray()[0]);
+            return Tensor.of(t, bsz);
+        }
+        throw new IllegalArgumentException("Dimba.forward: timestep must have " + bsz + " elements (or 1), got " + timestep);
+    }
+
+    /**
+     * The official code tiles a mask with fewer rows over the batch ({@code mask.repeat(B // rows, 1)}: under CFG the
+     * prompt's mask also cuts the null caption) and keeps the tokens where mask != 0.
+     */
+    private static Tensor keyMask(Tensor mask, int bsz, int len) {
+        if (mask == null) return null;
+        long n = mask.numel();
+        if (n % len != 0 || bsz % (n / len) != 0 || n == 0) {
+            throw new IllegalArgumentException("Dimba.forward: mask must be [" + bsz + ", " + len + "] (or [k, " + len
+                    + "] with k dividing " + bsz + ", tiled over the batch), got " + mask);
+        }
+        float[] src = mask.toFloatArray(), out = new float[bsz * len];
+        for (int i = 0; i < out.length; i++) out[i] = src[(int) (i % n)] != 0f ? 1f : 0f;
+        return Tensor.of(out, bsz, len);
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+}
