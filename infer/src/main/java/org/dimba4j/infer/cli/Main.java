@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 ConvertCommand.class,
                 TokenizeCommand.class,
                 NoiseCommand.class,
+                DevicesCommand.class,
         })
 public final class Main implements Runnable {
 
