@@ -7,6 +7,8 @@ import org.dimba4j.kernels.Tensor;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
 
 /**
  * diffusers {@code AutoencoderKL} (the SDXL VAE for Dimba): the encoder maps an image in [-1, 1] to a
@@ -33,12 +35,31 @@ public final class AutoencoderKL implements AutoCloseable {
         this.backend = backend;
         this.weights = weights;
         VaeWeights w = new VaeWeights(weights, backend);
-        int z = config.latentChannels();
-        this.encoder = Encoder.load(w, "encoder", config);
-        this.decoder = Decoder.load(w, "decoder", config);
-        this.quantConv = config.useQuantConv() ? Conv2d.load(w, "quant_conv", 2 * z, 2 * z, 1, 1, 0) : null;
-        this.postQuantConv = config.usePostQuantConv() ? Conv2d.load(w, "post_quant_conv", z, z, 1, 1, 0) : null;
+        Modules m = Modules.load(w, config);
+        this.encoder = m.encoder();
+        this.decoder = m.decoder();
+        this.quantConv = m.quantConv();
+        this.postQuantConv = m.postQuantConv();
         w.checkAllUsed();
+    }
+
+    /** The top-level modules, by their diffusers prefixes. */
+    private record Modules(Encoder encoder, Decoder decoder, Conv2d quantConv, Conv2d postQuantConv) {
+        static Modules load(VaeWeights w, VaeConfig config) {
+            int z = config.latentChannels();
+            return new Modules(
+                    Encoder.load(w, "encoder", config),
+                    Decoder.load(w, "decoder", config),
+                    config.useQuantConv() ? Conv2d.load(w, "quant_conv", 2 * z, 2 * z, 1, 1, 0) : null,
+                    config.usePostQuantConv() ? Conv2d.load(w, "post_quant_conv", z, z, 1, 1, 0) : null);
+        }
+    }
+
+    /** Every tensor a diffusers checkpoint of this config holds: key -> shape, in load order. */
+    public static Map<String, int[]> expectedTensors(VaeConfig config) {
+        VaeWeights recorder = VaeWeights.recorder();
+        Modules.load(recorder, config);
+        return Collections.unmodifiableMap(recorder.requested());
     }
 
     /**

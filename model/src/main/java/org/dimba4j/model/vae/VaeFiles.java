@@ -2,6 +2,7 @@ package org.dimba4j.model.vae;
 
 import org.dimba4j.io.TensorSource;
 import org.dimba4j.io.safetensors.SafetensorsFile;
+import org.dimba4j.io.safetensors.ShardedSafetensors;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,11 +15,16 @@ import java.util.stream.Stream;
 final class VaeFiles {
     private VaeFiles() {}
 
-    /** diffusers' names first (full precision, then the fp16 variant), else the folder's only .safetensors file. */
+    /**
+     * diffusers' names first (full precision, then the fp16 variant, each as one file or shards with an index),
+     * else the folder's only .safetensors file.
+     */
     static TensorSource openWeights(Path dir) {
         for (String name : List.of("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors")) {
             Path p = dir.resolve(name);
             if (Files.isRegularFile(p)) return SafetensorsFile.open(p);
+            Path index = dir.resolve(name + ".index.json");
+            if (Files.isRegularFile(index)) return ShardedSafetensors.open(index);
         }
         List<Path> candidates;
         try (Stream<Path> s = Files.list(dir)) {
