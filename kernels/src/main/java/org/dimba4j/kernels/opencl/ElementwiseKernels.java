@@ -71,9 +71,9 @@ abstract class ElementwiseKernels extends KernelBase {
             r = r / sh2;
             int c1 = r % sh1;
             int c0 = r / sh1;
-            float x = mem[aOff + c0 * as0 + c1 * as1 + c2 * as2 + c3 * as3 + c4 * as4 + c5 * as5];
+            float x = ld(aOff + c0 * as0 + c1 * as1 + c2 * as2 + c3 * as3 + c4 * as4 + c5 * as5);
             if (n1 != BIN_NONE) {
-                float y = mem[bOff + c0 * bs0 + c1 * bs1 + c2 * bs2 + c3 * bs3 + c4 * bs4 + c5 * bs5];
+                float y = ld(bOff + c0 * bs0 + c1 * bs1 + c2 * bs2 + c3 * bs3 + c4 * bs4 + c5 * bs5);
                 if (n1 == BIN_ADD) {
                     x = x + y;
                 } else if (n1 == BIN_SUB) {
@@ -84,7 +84,7 @@ abstract class ElementwiseKernels extends KernelBase {
                     x = x / y;
                 }
             }
-            mem[oOff + c0 * os0 + c1 * os1 + c2 * os2 + c3 * os3 + c4 * os4 + c5 * os5] = unary(n2, x);
+            st(oOff + c0 * os0 + c1 * os1 + c2 * os2 + c3 * os3 + c4 * os4 + c5 * os5, unary(n2, x));
         }
     }
 
@@ -97,10 +97,10 @@ abstract class ElementwiseKernels extends KernelBase {
             int base = aOff + outer * n1 * n2 + inner;
             float acc = n3 == RED_MAX ? NEG_MAX : 0f;
             for (int k = 0; k < n1; k++) {
-                float v = mem[base + k * n2];
+                float v = ld(base + k * n2);
                 acc = n3 == RED_MAX ? max(acc, v) : acc + v;
             }
-            mem[oOff + i] = n3 == RED_MEAN ? acc / n1 : acc;
+            st(oOff + i, n3 == RED_MEAN ? acc / n1 : acc);
         }
     }
 
@@ -114,28 +114,28 @@ abstract class ElementwiseKernels extends KernelBase {
             int base = r * n1;
             if (n2 == ROW_SOFTMAX) {
                 float m = NEG_MAX;
-                for (int k = 0; k < n1; k++) m = max(m, mem[aOff + base + k]);
+                for (int k = 0; k < n1; k++) m = max(m, ld(aOff + base + k));
                 float z = 0f;
-                for (int k = 0; k < n1; k++) z += exp(mem[aOff + base + k] - m);
+                for (int k = 0; k < n1; k++) z += exp(ld(aOff + base + k) - m);
                 float inv = 1f / z;
-                for (int k = 0; k < n1; k++) mem[oOff + base + k] = exp(mem[aOff + base + k] - m) * inv;
+                for (int k = 0; k < n1; k++) st(oOff + base + k, exp(ld(aOff + base + k) - m) * inv);
             } else {
                 float mean = 0f;
                 if (n2 == ROW_LAYERNORM) {
-                    for (int k = 0; k < n1; k++) mean += mem[aOff + base + k];
+                    for (int k = 0; k < n1; k++) mean += ld(aOff + base + k);
                     mean = mean / n1;
                 }
                 float var = 0f;
                 for (int k = 0; k < n1; k++) {
-                    float dv = mem[aOff + base + k] - mean;
+                    float dv = ld(aOff + base + k) - mean;
                     var += dv * dv;
                 }
                 float inv = rsqrt(var / n1 + f0);
                 for (int k = 0; k < n1; k++) {
-                    float y = (mem[aOff + base + k] - mean) * inv;
-                    if (bOff >= 0) y = y * mem[bOff + k];
-                    if (cOff >= 0) y = y + mem[cOff + k];
-                    mem[oOff + base + k] = y;
+                    float y = (ld(aOff + base + k) - mean) * inv;
+                    if (bOff >= 0) y = y * ld(bOff + k);
+                    if (cOff >= 0) y = y + ld(cOff + k);
+                    st(oOff + base + k, y);
                 }
             }
         }
@@ -153,20 +153,20 @@ abstract class ElementwiseKernels extends KernelBase {
             int g = q % n2;
             int base = q * span;
             float mean = 0f;
-            for (int k = 0; k < span; k++) mean += mem[aOff + base + k];
+            for (int k = 0; k < span; k++) mean += ld(aOff + base + k);
             mean = mean / span;
             float var = 0f;
             for (int k = 0; k < span; k++) {
-                float dv = mem[aOff + base + k] - mean;
+                float dv = ld(aOff + base + k) - mean;
                 var += dv * dv;
             }
             float inv = rsqrt(var / span + f0);
             for (int k = 0; k < span; k++) {
                 int ch = g * cpg + k / n3;
-                float y = (mem[aOff + base + k] - mean) * inv;
-                if (bOff >= 0) y = y * mem[bOff + ch];
-                if (cOff >= 0) y = y + mem[cOff + ch];
-                mem[oOff + base + k] = y;
+                float y = (ld(aOff + base + k) - mean) * inv;
+                if (bOff >= 0) y = y * ld(bOff + ch);
+                if (cOff >= 0) y = y + ld(cOff + ch);
+                st(oOff + base + k, y);
             }
         }
     }
@@ -175,8 +175,8 @@ abstract class ElementwiseKernels extends KernelBase {
     void gather() {
         int i = getGlobalId(0);
         if (i < n0) {
-            int id = (int) mem[bOff + i / n1];
-            mem[oOff + i] = mem[aOff + id * n1 + i % n1];
+            int id = (int) ld(bOff + i / n1);
+            st(oOff + i, ld(aOff + id * n1 + i % n1));
         }
     }
 }

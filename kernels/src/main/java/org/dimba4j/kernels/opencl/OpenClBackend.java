@@ -31,12 +31,22 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * A backend on {@code device} whose arena holds {@code arenaMB} MiB (at most 2048, Aparapi's buffer limit, and at
-     * most the device's largest allocation). The first launch compiles the kernel (seconds on PoCL, cached after).
+     * A backend on {@code device} holding {@code arenaMB} MiB of tensors (at most 4 arenas of just under 2 GiB, each
+     * at most the device's largest allocation; the Java heap needs the same again for the arenas' host twins). The
+     * first launch compiles the kernel (seconds on PoCL, cached after).
      */
     public static OpenClBackend create(OpenClDevices.Info device, int arenaMB) {
-        long bytes = Math.min(Math.min((long) arenaMB << 20, device.maxAllocBytes()), (2048L << 20) - 4096);
-        return new OpenClBackend(new DeviceArena(device.device(), Math.toIntExact(bytes / 4)));
+        int maxArena = (int) Math.min(DeviceArena.MAX_ARENA_FLOATS, device.maxAllocBytes() / 4);
+        return new OpenClBackend(new DeviceArena(device.device(), ((long) arenaMB << 20) / 4, maxArena));
+    }
+
+    /** A backend with arenas of at most {@code maxArenaFloats} each (tests use small ones to exercise several). */
+    static OpenClBackend createWithArenas(OpenClDevices.Info device, long totalFloats, int maxArenaFloats) {
+        return new OpenClBackend(new DeviceArena(device.device(), totalFloats, maxArenaFloats));
+    }
+
+    DeviceArena arena() {
+        return arena;
     }
 
     /** A backend on the best OpenCL device ({@link OpenClDevices#best}), arena size from -Ddimba.opencl.arenaMB. */
