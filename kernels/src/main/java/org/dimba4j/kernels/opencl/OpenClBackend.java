@@ -18,8 +18,8 @@ import java.util.Map;
  * Backward kernels for training are not written yet.
  */
 public final class OpenClBackend implements Backend {
-    /** Arena size when -Ddimba.opencl.arenaMB is not given. */
-    public static final int DEFAULT_ARENA_MB = 1024;
+    /** Smallest arena size chosen when -Ddimba.opencl.arenaMB is not given. */
+    private static final int MIN_DEFAULT_ARENA_MB = 256;
 
     private final DeviceArena arena;
     private final Map<HostStorage, DeviceStorage> cache = Operands.newCache();
@@ -37,7 +37,34 @@ public final class OpenClBackend implements Backend {
      */
     public static OpenClBackend create(OpenClDevices.Info device, int arenaMB) {
         int maxArena = (int) Math.min(DeviceArena.MAX_ARENA_FLOATS, device.maxAllocBytes() / 4);
+        warnIfArenasMayMove(device);
         return new OpenClBackend(new DeviceArena(device.device(), ((long) arenaMB << 20) / 4, maxArena));
+    }
+
+    /** -Ddimba.opencl.arenaMB, else 3/4 of the device memory, at most 40% of the Java heap (the arenas' host twins). */
+    public static int defaultArenaMB(OpenClDevices.Info device) {
+        Integer set = Integer.getInteger("dimba.opencl.arenaMB");
+        if (set != null) return set;
+        long mb = Math.min(device.globalMemBytes() / 4 * 3, Runtime.getRuntime().maxMemory() / 5 * 2) >> 20;
+        long most = 4L * Math.min(DeviceArena.MAX_ARENA_FLOATS, device.maxAllocBytes() / 4) * 4 >> 20;
+        return (int) Math.max(MIN_DEFAULT_ARENA_MB, Math.min(mb, most));
+    }
+
+    /**
+     * Aparapi re-creates a device buffer from its host array when the array moves in the heap, which on a device
+     * with its own memory replaces the resident tensors with the stale host copy. G1 and ZGC do not move such large
+     * arrays; the Parallel and Serial collectors may, in a full GC.
+     */
+    private static void warnIfArenasMayMove(OpenClDevices.Info device) {
+        if (device.device().isSharedMemory()) return;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            String n = gc.getName();
+            if (n.startsWith("PS ") || n.equals("MarkSweepCompact") || n.equals("Copy")) {
+                System.err.println("[dimba4j] warning: the " + n + " collector may move the OpenCL arenas during a"
+                        + " full GC, which would lose device data on " + device.name() + "; run with -XX:+UseG1GC");
+                return;
+            }
+        }
     }
 
     /** A backend with arenas of at most {@code maxArenaFloats} each (tests use small ones to exercise several). */
@@ -49,12 +76,12 @@ public final class OpenClBackend implements Backend {
         return arena;
     }
 
-    /** A backend on the best OpenCL device ({@link OpenClDevices#best}), arena size from -Ddimba.opencl.arenaMB. */
+    /** A backend on the best OpenCL device ({@link OpenClDevices#best}), arenas sized by {@link #defaultArenaMB}. */
     public static OpenClBackend create() {
         OpenClDevices.Info d = OpenClDevices.best().orElseThrow(() -> new IllegalStateException(
                 "no OpenCL device found: install an OpenCL driver (e.g. pocl-opencl-icd, or the GPU vendor's);"
                         + " `dimba devices` lists what is visible"));
-        return create(d, Integer.getInteger("dimba.opencl.arenaMB", DEFAULT_ARENA_MB));
+        return create(d, defaultArenaMB(d));
     }
 
     @Override
