@@ -34,10 +34,8 @@ final class DeviceKernel extends SequenceKernels {
             map();
         } else if (op == OP_REDUCE) {
             reduce();
-        } else if (op == OP_ROWNORM) {
-            rowNorm();
-        } else if (op == OP_GROUPNORM) {
-            groupNorm();
+        } else if (op == OP_NORM) {
+            segmentNorm();
         } else if (op == OP_GATHER) {
             gather();
         } else if (op == OP_MATMUL) {

@@ -1,15 +1,14 @@
 package org.dimba4j.kernels.opencl;
 
 /**
- * Element-parallel and row-parallel ops: the strided map (elementwise arithmetic with broadcasting, activations, and
- * every layout op as a strided copy), reductions, LayerNorm/RMSNorm/softmax per row, GroupNorm per group, gather.
+ * Element-parallel ops: the strided map (elementwise arithmetic with broadcasting, activations, and every layout op as
+ * a strided copy), reductions along a dim, and gather.
  */
 abstract class ElementwiseKernels extends KernelBase {
     static final int MAX_DIMS = 6;
     static final int BIN_NONE = 0, BIN_ADD = 1, BIN_SUB = 2, BIN_MUL = 3, BIN_DIV = 4;
     static final int UN_ID = 0, UN_SILU = 1, UN_GELU_TANH = 2, UN_GELU_ERF = 3, UN_RELU = 4, UN_SOFTPLUS = 5,
             UN_EXP = 6, UN_AFFINE = 7;
-    static final int ROW_LAYERNORM = 0, ROW_RMSNORM = 1, ROW_SOFTMAX = 2;
     static final int RED_SUM = 0, RED_MEAN = 1, RED_MAX = 2;
     static final float NEG_MAX = -3.4028235E38f;
 
@@ -101,73 +100,6 @@ abstract class ElementwiseKernels extends KernelBase {
                 acc = n3 == RED_MAX ? max(acc, v) : acc + v;
             }
             st(oOff + i, n3 == RED_MEAN ? acc / n1 : acc);
-        }
-    }
-
-    /**
-     * One row of n1 elements per work-item, n0 rows; n2: LayerNorm (weight bOff, bias cOff, eps f0), RMSNorm
-     * (weight bOff, eps f0) or softmax. Two passes in f32 (mean, then centred variance) as PyTorch. Range: n0.
-     */
-    void rowNorm() {
-        int r = getGlobalId(0);
-        if (r < n0) {
-            int base = r * n1;
-            if (n2 == ROW_SOFTMAX) {
-                float m = NEG_MAX;
-                for (int k = 0; k < n1; k++) m = max(m, ld(aOff + base + k));
-                float z = 0f;
-                for (int k = 0; k < n1; k++) z += exp(ld(aOff + base + k) - m);
-                float inv = 1f / z;
-                for (int k = 0; k < n1; k++) st(oOff + base + k, exp(ld(aOff + base + k) - m) * inv);
-            } else {
-                float mean = 0f;
-                if (n2 == ROW_LAYERNORM) {
-                    for (int k = 0; k < n1; k++) mean += ld(aOff + base + k);
-                    mean = mean / n1;
-                }
-                float var = 0f;
-                for (int k = 0; k < n1; k++) {
-                    float dv = ld(aOff + base + k) - mean;
-                    var += dv * dv;
-                }
-                float inv = rsqrt(var / n1 + f0);
-                for (int k = 0; k < n1; k++) {
-                    float y = (ld(aOff + base + k) - mean) * inv;
-                    if (bOff >= 0) y = y * ld(bOff + k);
-                    if (cOff >= 0) y = y + ld(cOff + k);
-                    st(oOff + base + k, y);
-                }
-            }
-        }
-    }
-
-    /**
-     * GroupNorm of [N, C(n1), spatial(n3)] with n2 groups: one work-item per (sample, group), n0 = N*groups;
-     * weight bOff, bias cOff (per channel), eps f0. Range: n0.
-     */
-    void groupNorm() {
-        int q = getGlobalId(0);
-        if (q < n0) {
-            int cpg = n1 / n2;
-            int span = cpg * n3;
-            int g = q % n2;
-            int base = q * span;
-            float mean = 0f;
-            for (int k = 0; k < span; k++) mean += ld(aOff + base + k);
-            mean = mean / span;
-            float var = 0f;
-            for (int k = 0; k < span; k++) {
-                float dv = ld(aOff + base + k) - mean;
-                var += dv * dv;
-            }
-            float inv = rsqrt(var / span + f0);
-            for (int k = 0; k < span; k++) {
-                int ch = g * cpg + k / n3;
-                float y = (ld(aOff + base + k) - mean) * inv;
-                if (bOff >= 0) y = y * ld(bOff + ch);
-                if (cOff >= 0) y = y + ld(cOff + ch);
-                st(oOff + base + k, y);
-            }
         }
     }
 

@@ -7,7 +7,7 @@ import com.aparapi.Kernel;
  *
  * <p>Why one arena: Aparapi binds a device buffer to a Java primitive array <em>per {@link Kernel} instance</em> and
  * caches one entry point per instance. So all ops live in one kernel class ({@link DeviceKernel}, built up from the
- * op families {@link ElementwiseKernels}, {@link MatmulKernels}, {@link AttentionKernels}, {@link SequenceKernels})
+ * op families {@link ElementwiseKernels}, {@link NormKernels}, {@link MatmulKernels}, {@link AttentionKernels}, {@link SequenceKernels})
  * whose {@code run()} dispatches on {@link #op}, and every tensor is a range of an arena array, addressed by an int
  * whose top bits name the arena ({@link #ld}, {@link #st}). In explicit mode nothing moves unless {@code put}/{@code get} is called: only the staging arrays are ever
  * transferred, so activations stay on the device between ops.
@@ -16,8 +16,8 @@ import com.aparapi.Kernel;
  * optional operands are -1. Each op documents which fields it reads.
  */
 abstract class KernelBase extends Kernel {
-    static final int OP_STAGE_IN = 1, OP_STAGE_OUT = 2, OP_FILL = 3, OP_MAP = 4, OP_REDUCE = 5, OP_ROWNORM = 6,
-            OP_GROUPNORM = 7, OP_GATHER = 8, OP_MATMUL = 9, OP_ATTENTION = 10, OP_SCAN = 11, OP_CONV1D = 12,
+    static final int OP_STAGE_IN = 1, OP_STAGE_OUT = 2, OP_FILL = 3, OP_MAP = 4, OP_REDUCE = 5, OP_NORM = 6,
+            OP_GATHER = 8, OP_MATMUL = 9, OP_ATTENTION = 10, OP_SCAN = 11, OP_CONV1D = 12,
             OP_CONV2D = 13;
 
     /** Address bits of one arena: an address is (arena << ARENA_BITS) | element offset. */

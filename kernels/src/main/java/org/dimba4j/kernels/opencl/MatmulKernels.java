@@ -6,7 +6,7 @@ package org.dimba4j.kernels.opencl;
  * neighbouring addresses). Per step along K, the group stages a 64 x 16 block of A and a 16 x 64 block of B in local
  * memory between two barriers; each staged value is then reused 4 times from registers.
  */
-abstract class MatmulKernels extends ElementwiseKernels {
+abstract class MatmulKernels extends NormKernels {
     /** Work-group edge (16 x 16 work-items). */
     static final int TILE = 16;
     /** Edge of the C block one work-group computes. */

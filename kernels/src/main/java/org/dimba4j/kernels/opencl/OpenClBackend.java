@@ -249,21 +249,30 @@ public final class OpenClBackend implements Backend {
         int c = x.dim(-1), rows = Shape.rows(x.shape());
         if (weight != null && weight.numel() != c) throw shapeError("norm", "weight must be [" + c + "]", x, weight);
         if (bias != null && bias.numel() != c) throw shapeError("norm", "bias must be [" + c + "]", x, bias);
+        return segmentNorm(x, weight, bias, eps, mode, rows, c, 1, 1, 0);
+    }
+
+    /** Launches {@link NormKernels#segmentNorm} over {@code segments} segments of {@code len} elements. */
+    private Tensor segmentNorm(Tensor x, Tensor weight, Tensor bias, float eps, int mode, int segments, int len,
+                               int spatial, int groups, int channelsPerGroup) {
         try (Operands ops = operands()) {
             int xo = ops.in(x), wo = ops.opt(weight), bo = ops.opt(bias);
             Tensor o = ops.out(x.shape());
             synchronized (arena) {
                 DeviceKernel k = arena.kernel();
-                k.op = KernelBase.OP_ROWNORM;
+                k.op = KernelBase.OP_NORM;
                 k.aOff = xo;
                 k.bOff = wo;
                 k.cOff = bo;
                 k.oOff = Operands.offset(o);
-                k.n0 = rows;
-                k.n1 = c;
+                k.n0 = segments;
+                k.n1 = len;
                 k.n2 = mode;
+                k.n3 = spatial;
+                k.n4 = groups;
+                k.n5 = channelsPerGroup;
                 k.f0 = eps;
-                arena.launch1d(rows);
+                arena.launchGroups(segments * NormKernels.NORM_WG, NormKernels.NORM_WG);
             }
             return o;
         }
@@ -271,43 +280,27 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
-        return rowNorm(x, weight, bias, eps, ElementwiseKernels.ROW_LAYERNORM);
+        return rowNorm(x, weight, bias, eps, NormKernels.NORM_LAYER);
     }
 
     @Override
     public Tensor rmsNorm(Tensor x, Tensor weight, float eps) {
-        return rowNorm(x, weight, null, eps, ElementwiseKernels.ROW_RMSNORM);
+        return rowNorm(x, weight, null, eps, NormKernels.NORM_RMS);
     }
 
     @Override
     public Tensor softmax(Tensor x) {
-        return rowNorm(x, null, null, 0f, ElementwiseKernels.ROW_SOFTMAX);
+        return rowNorm(x, null, null, 0f, NormKernels.NORM_SOFTMAX);
     }
 
     @Override
     public Tensor groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps) {
         int n = x.dim(0), c = x.dim(1);
         if (c % groups != 0) throw shapeError("groupNorm", c + " channels are not divisible by " + groups + " groups", x);
-        int spatial = Math.toIntExact(x.numel() / ((long) n * c));
-        try (Operands ops = operands()) {
-            int xo = ops.in(x), wo = ops.opt(weight), bo = ops.opt(bias);
-            Tensor o = ops.out(x.shape());
-            synchronized (arena) {
-                DeviceKernel k = arena.kernel();
-                k.op = KernelBase.OP_GROUPNORM;
-                k.aOff = xo;
-                k.bOff = wo;
-                k.cOff = bo;
-                k.oOff = Operands.offset(o);
-                k.n0 = n * groups;
-                k.n1 = c;
-                k.n2 = groups;
-                k.n3 = spatial;
-                k.f0 = eps;
-                arena.launch1d(n * groups);
-            }
-            return o;
-        }
+        if (weight != null && weight.numel() != c) throw shapeError("groupNorm", "weight must be [" + c + "]", x, weight);
+        if (bias != null && bias.numel() != c) throw shapeError("groupNorm", "bias must be [" + c + "]", x, bias);
+        int spatial = Math.toIntExact(x.numel() / ((long) n * c)), cpg = c / groups;
+        return segmentNorm(x, weight, bias, eps, NormKernels.NORM_GROUP, n * groups, cpg * spatial, spatial, groups, cpg);
     }
 
     // ---- activations and elementwise ----------------------------------------------------------------
