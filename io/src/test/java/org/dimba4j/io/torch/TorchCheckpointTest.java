@@ -61,6 +61,14 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void zip64Archives() {
+        // what archives over 4 GiB look like: sizes and offsets in zip64 extra fields, zip64 end records
+        try (TorchCheckpoint c = TorchCheckpoint.open(DIR.resolve("zip64.pt"))) {
+            assertSameTensors("views.expected.safetensors", c);
+        }
+    }
+
+    @Test
     void sharedStoragesAreViewsOfOneMapping() {
         try (TorchCheckpoint c = TorchCheckpoint.open(DIR.resolve("views.pt"))) {
             assertTrue(c.sharesStorage("a", "shared_row"));
