@@ -8,6 +8,11 @@ import picocli.CommandLine.Command;
         description = "Dimba text-to-image diffusion in pure Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                InspectCommand.class,
+                ConvertCommand.class,
+                TokenizeCommand.class,
+                NoiseCommand.class,
+                DevicesCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -153,10 +153,14 @@ public final class SafetensorsWriter {
                 buf.putFloat(d[i]);
             }
         } else if (t.dtype() == out) {
+            // copied through the heap buffer: works for mapped, native and heap segments of any array type
             MemorySegment seg = t.segment().asSlice(0, it.out().byteSize());
+            MemorySegment chunk = MemorySegment.ofArray(buf.array());
+            flush(ch, buf);
             for (long at = 0; at < seg.byteSize(); at += CHUNK) {
-                flush(ch, buf);
-                writeFully(ch, seg.asSlice(at, Math.min(CHUNK, seg.byteSize() - at)).asByteBuffer());
+                int len = (int) Math.min(CHUNK, seg.byteSize() - at);
+                MemorySegment.copy(seg, at, chunk, 0, len);
+                writeFully(ch, ByteBuffer.wrap(buf.array(), 0, len));
             }
         } else if (out == DType.F32) {
             MemorySegment seg = t.segment();

@@ -130,6 +130,24 @@ class SafetensorsRoundTripTest {
     }
 
     @Test
+    void writesSegmentsOfAnyKind() {
+        // heap segments over non-byte arrays, e.g. bf16 bits in a short[], cannot be viewed as ByteBuffers
+        short[] bits = {0x3f80, (short) 0xbf80, 0x4000};
+        Tensor bf16 = Tensor.ofSegment(MemorySegment.ofArray(bits), DType.BF16, 3);
+        Path out = dir.resolve("bf16.safetensors");
+        SafetensorsWriter.writeKeepingDTypes(out, Map.of("w", bf16), Map.of());
+        try (SafetensorsFile g = SafetensorsFile.open(out)) {
+            assertEquals(DType.BF16, g.info("w").dtype());
+            assertArrayEquals(new float[] {1, -1, 2}, g.get("w").toFloatArray());
+        }
+        SafetensorsWriter.write(out, Map.of("w", bf16), Map.of());
+        try (SafetensorsFile g = SafetensorsFile.open(out)) {
+            assertEquals(DType.F32, g.info("w").dtype());
+            assertArrayEquals(new float[] {1, -1, 2}, g.get("w").toFloatArray());
+        }
+    }
+
+    @Test
     void atomicWriteLeavesTheOldFileWhenWritingFails() throws IOException {
         Path out = dir.resolve("model.safetensors");
         SafetensorsWriter.write(out, Map.of("a", Tensor.of(new float[] {1, 2}, 2)), Map.of());
