@@ -51,7 +51,12 @@ class GenerateCommandTest {
                 "-o", dir.resolve("out2.png").toString()));
         try (SafetensorsFile a = SafetensorsFile.open(latents); SafetensorsFile b = SafetensorsFile.open(latents2)) {
             assertArrayEquals(new int[] {1, 4, 8, 8}, a.get("latents").shape());
-            assertArrayEquals(a.get("latents").toFloatArray(), b.get("latents").toFloatArray());
+            float[] x = a.get("latents").toFloatArray();
+            float[] y = b.get("latents").toFloatArray();
+            double scale = 0;
+            for (float v : x) scale = Math.max(scale, Math.abs(v));
+            // up to the CPU backend's run-to-run rounding (JIT-dependent reduction order)
+            for (int i = 0; i < x.length; i++) assertEquals(x[i], y[i], 1e-5 * scale, "latent " + i);
         }
     }
 
