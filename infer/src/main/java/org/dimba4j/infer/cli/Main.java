@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 NoiseCommand.class,
                 DevicesCommand.class,
+                GenerateCommand.class,
         })
 public final class Main implements Runnable {
 
