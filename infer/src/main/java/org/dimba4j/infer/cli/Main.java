@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 NoiseCommand.class,
                 DevicesCommand.class,
+                ForwardCommand.class,
+                ImportOfficialCommand.class,
         })
 public final class Main implements Runnable {
 
