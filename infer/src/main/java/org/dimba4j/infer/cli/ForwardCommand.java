@@ -19,12 +19,13 @@ import java.util.concurrent.Callable;
 
 /** {@code dimba forward COMPONENT --model DIR --inputs IN.safetensors -o OUT.safetensors}: one component on named tensors. */
 @Command(name = "forward", mixinStandardHelpOptions = true,
-        description = {"Run one component of a model folder on named tensors, to compare with a reference implementation.",
-                "  text_encoder  input_ids, attention_mask I64 [B,L] -> last_hidden_state F32 [B,L,D]",
-                "  vae.encode    sample F32 [B,3,H,W] in [-1,1]     -> mean, logvar F32 [B,4,H/8,W/8]",
-                "  vae.decode    latents F32 [B,4,h,w] (unscaled)    -> sample F32 [B,3,8h,8w]",
-                "  transformer   x F32 [B,4,h,w], timestep F32 [B], y F32 [B,1,L,C], mask I64 [B,L] (optional)",
-                "                -> out F32 [B,out_channels,h,w]"})
+        description = {"Run one component of a model folder on named tensors, to compare with a",
+                "reference implementation. Ids and masks are I64, everything else F32:",
+                "  text_encoder  input_ids, attention_mask [B,L] -> last_hidden_state [B,L,D]",
+                "  vae.encode    sample [B,3,H,W] in [-1,1] -> mean, logvar [B,4,H/8,W/8]",
+                "  vae.decode    latents [B,4,h,w] (unscaled) -> sample [B,3,8h,8w]",
+                "  transformer   x [B,4,h,w], timestep [B], y [B,1,L,C], mask [B,L] (optional)",
+                "                -> out [B,out_channels,h,w]"})
 public final class ForwardCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "COMPONENT", description = "text_encoder, vae.encode, vae.decode or transformer")
