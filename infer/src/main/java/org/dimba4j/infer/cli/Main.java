@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
                 NoiseCommand.class,
                 DevicesCommand.class,
                 GenerateCommand.class,
+                ForwardCommand.class,
+                ImportOfficialCommand.class,
         })
 public final class Main implements Runnable {
 
