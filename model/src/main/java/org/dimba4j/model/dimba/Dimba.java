@@ -2,6 +2,7 @@ package org.dimba4j.model.dimba;
 
 import org.dimba4j.io.TensorSource;
 import org.dimba4j.io.safetensors.SafetensorsFile;
+import org.dimba4j.io.safetensors.ShardedSafetensors;
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.model.nn.Linear;
@@ -11,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -45,38 +47,50 @@ public final class Dimba implements AutoCloseable {
         tEmbedder = k.tEmbedder();
         tBlock = k.tBlock();
         yEmbedder = k.yEmbedder();
-        blocks = java.util.stream.IntStream.range(0, config.depth()).mapToObj(k::block).toList();
-        mambaBlocks = java.util.stream.IntStream.range(0, config.mambaDepth()).mapToObj(k::mambaBlock).toList();
+        blocks = IntStream.range(0, config.depth()).mapToObj(k::block).toList();
+        mambaBlocks = IntStream.range(0, config.mambaDepth()).mapToObj(k::mambaBlock).toList();
         finalLayer = k.finalLayer();
     }
 
     /**
-     * A model folder's {@code transformer/}: {@code config.json} and one {@code *.safetensors} file holding the
-     * official tensor names (memory-mapped; closing the model unmaps it).
+     * A model folder's {@code transformer/}: {@code config.json} and the weights under the official tensor names,
+     * one {@code *.safetensors} file or shards with their {@code *.safetensors.index.json} (memory-mapped; closing
+     * the model unmaps them).
      */
     public static Dimba load(Path transformerDir, Backend be) {
         DimbaConfig config = DimbaConfig.load(transformerDir.resolve("config.json"));
-        return of(config, SafetensorsFile.open(weightsFile(transformerDir)), be);
+        return of(config, openWeights(transformerDir), be);
     }
 
-    /** A model over tensors already opened; the model owns (and closes) the source. */
+    /** A model over tensors already opened; the model owns (and closes) the source, also when they do not fit. */
     public static Dimba of(DimbaConfig config, TensorSource weights, Backend be) {
-        return new Dimba(config, weights, be);
+        try {
+            return new Dimba(config, weights, be);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
     }
 
-    static Path weightsFile(Path dir) {
-        List<Path> found;
-        try (Stream<Path> s = Files.list(dir)) {
-            found = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list transformer folder " + dir, e);
-        }
-        if (found.size() == 1) return found.get(0);
+    static TensorSource openWeights(Path dir) {
+        List<Path> index = list(dir, ".safetensors.index.json");
+        if (index.size() == 1) return ShardedSafetensors.open(index.get(0));
+        if (index.size() > 1) throw new IllegalArgumentException("more than one *.safetensors.index.json in " + dir + ": " + index);
+        List<Path> found = list(dir, ".safetensors");
+        if (found.size() == 1) return SafetensorsFile.open(found.get(0));
         if (found.isEmpty()) {
             throw new IllegalArgumentException("no *.safetensors weights in " + dir
                     + " (an official .pt checkpoint must be converted first: dimba convert IN.pt OUT.safetensors)");
         }
-        throw new IllegalArgumentException("more than one *.safetensors file in " + dir + ": " + found);
+        throw new IllegalArgumentException("more than one *.safetensors file and no index in " + dir + ": " + found);
+    }
+
+    private static List<Path> list(Path dir, String suffix) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list transformer folder " + dir, e);
+        }
     }
 
     public DimbaConfig config() {
@@ -111,8 +125,9 @@ public final class Dimba implements AutoCloseable {
         int h = x.dim(2) / p, w = x.dim(3) / p, len = y.dim(2);
         Tensor t = tEmbedder.forward(be, timesteps(timestep, bsz));
         Tensor t0 = tBlock.forward(be, be.silu(t));
-        Tensor cond = yEmbedder.forward(be, y);
-        Tensor keyMask = keyMask(mask, bsz, len);
+        CaptionTokens caption = CaptionTokens.of(be, y, keyMask(mask, bsz, len));
+        Tensor cond = yEmbedder.forward(be, caption.y());
+        Tensor keyMask = caption.keyMask();
 
         Tensor pos = be.upload(SinCosPosEmbed.compute(config.hiddenSize(), h, w, config.baseSize(), config.peInterpolation()));
         Tensor hidden = be.add(xEmbedder.forward(be, x), pos);
