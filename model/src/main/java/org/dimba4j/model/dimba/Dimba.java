@@ -36,17 +36,18 @@ public final class Dimba implements AutoCloseable {
     private final List<MambaBlock> mambaBlocks;
     private final T2IFinalLayer finalLayer;
 
-    private Dimba(DimbaConfig config, TensorSource weights, Backend be) {
+    private Dimba(DimbaConfig config, TensorSource weights, Backend be, boolean mambaLayers) {
         this.config = config;
         this.be = be;
         this.weights = weights;
-        DimbaKeys k = DimbaKeys.checked(config, weights);
+        DimbaKeys k = DimbaKeys.checked(config, weights, mambaLayers);
         xEmbedder = k.xEmbedder();
         tEmbedder = k.tEmbedder();
         tBlock = k.tBlock();
         yEmbedder = k.yEmbedder();
         blocks = java.util.stream.IntStream.range(0, config.depth()).mapToObj(k::block).toList();
-        mambaBlocks = java.util.stream.IntStream.range(0, config.mambaDepth()).mapToObj(k::mambaBlock).toList();
+        int mambaCount = mambaLayers ? config.mambaDepth() : 0;
+        mambaBlocks = java.util.stream.IntStream.range(0, mambaCount).mapToObj(k::mambaBlock).toList();
         finalLayer = k.finalLayer();
     }
 
@@ -61,7 +62,21 @@ public final class Dimba implements AutoCloseable {
 
     /** A model over tensors already opened; the model owns (and closes) the source. */
     public static Dimba of(DimbaConfig config, TensorSource weights, Backend be) {
-        return new Dimba(config, weights, be);
+        return new Dimba(config, weights, be, true);
+    }
+
+    /**
+     * The same network with its Mamba layers removed: the DimbaBlocks alone at the same width and depth, i.e. a
+     * PixArt-alpha stack ({@code x = blocks[i](x, y, t0, mask)}, then the final layer). For the paper's hybrid
+     * versus pure-attention comparison; {@code weights} must hold exactly {@code DimbaKeys.expected(config, false)}.
+     */
+    public static Dimba attentionOnly(DimbaConfig config, TensorSource weights, Backend be) {
+        return new Dimba(config, weights, be, false);
+    }
+
+    /** Whether the Mamba layers are present (false for {@link #attentionOnly}). */
+    public boolean hasMambaLayers() {
+        return !mambaBlocks.isEmpty();
     }
 
     static Path weightsFile(Path dir) {
@@ -119,7 +134,7 @@ public final class Dimba implements AutoCloseable {
         Tensor residual = null;
         for (int i = 0; i < config.depth(); i++) {
             hidden = blocks.get(i).forward(be, hidden, cond, keyMask, t0);
-            int m = config.mambaAfterBlock(i);
+            int m = mambaBlocks.isEmpty() ? -1 : config.mambaAfterBlock(i);
             if (m >= 0) {
                 MambaBlock.State s = mambaBlocks.get(m).forward(be, hidden, residual);
                 hidden = s.hidden();
