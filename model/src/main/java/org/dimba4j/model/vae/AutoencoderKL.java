@@ -103,11 +103,30 @@ public final class AutoencoderKL implements AutoCloseable {
         return config.shiftFactor();
     }
 
-    /** Image [N, 3, H, W] in [-1, 1] -> posterior over latents [N, latent, ceil(H/8), ceil(W/8)] (host tensors). */
+    /** Image [N, 3, H, W] in [-1, 1] -> posterior over latents [N, latent, H/8, W/8] (host tensors). Untiled. */
     public DiagonalGaussian encode(Tensor sample) {
         check("sample", sample, config.inChannels());
-        Tensor moments = encoder.forward(backend, backend.upload(sample));
-        if (quantConv != null) moments = quantConv.forward(backend, moments);
+        return posterior(encodeOnBackend(backend.upload(sample)));
+    }
+
+    /**
+     * Encodes in image tiles of {@code tileSample} pixels overlapping by {@code overlap}, blended in latent space
+     * as diffusers' _tiled_encode (enable_tiling()); an image no larger than one tile is encoded in one piece.
+     */
+    public DiagonalGaussian encodeTiled(Tensor sample, int tileSample, float overlap) {
+        check("sample", sample, config.inChannels());
+        checkTile(tileSample);
+        Tensor x = backend.upload(sample);
+        if (x.dim(2) <= tileSample && x.dim(3) <= tileSample) return posterior(encodeOnBackend(x));
+        return posterior(Tiling.encoding(backend, this::encodeOnBackend, tileSample, config.downsampleFactor(), overlap).run(x));
+    }
+
+    private Tensor encodeOnBackend(Tensor x) {
+        Tensor moments = encoder.forward(backend, x);
+        return quantConv == null ? moments : quantConv.forward(backend, moments);
+    }
+
+    private DiagonalGaussian posterior(Tensor moments) {
         DiagonalGaussian p = DiagonalGaussian.fromMoments(backend, moments);
         return new DiagonalGaussian(backend.download(p.mean()), backend.download(p.logvar()));
     }
@@ -132,15 +151,18 @@ public final class AutoencoderKL implements AutoCloseable {
      */
     public Tensor decodeTiled(Tensor latents, int tileSample, float overlap) {
         check("latents", latents, config.latentChannels());
+        checkTile(tileSample);
+        int f = config.downsampleFactor(), tileLatent = tileSample / f;
+        Tensor z = backend.upload(latents);
+        if (z.dim(2) <= tileLatent && z.dim(3) <= tileLatent) return backend.download(decodeOnBackend(z));
+        return backend.download(Tiling.decoding(backend, this::decodeOnBackend, tileSample, f, overlap).run(z));
+    }
+
+    private void checkTile(int tileSample) {
         int f = config.downsampleFactor();
         if (tileSample < f || tileSample % f != 0) {
             throw new IllegalArgumentException("VAE tile size " + tileSample + " px must be a positive multiple of " + f);
         }
-        int tileLatent = tileSample / f;
-        Tensor z = backend.upload(latents);
-        if (z.dim(2) <= tileLatent && z.dim(3) <= tileLatent) return backend.download(decodeOnBackend(z));
-        Tensor image = new TiledDecoding(backend, this::decodeOnBackend, tileSample, tileLatent, overlap).decode(z);
-        return backend.download(image);
     }
 
     private Tensor decodeOnBackend(Tensor z) {

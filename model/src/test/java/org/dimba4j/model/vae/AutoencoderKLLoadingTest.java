@@ -98,6 +98,15 @@ class AutoencoderKLLoadingTest {
     }
 
     @Test
+    void aSingleDifferentlyNamedCheckpointIsFound() throws IOException {
+        Path dir = editedCopy("small", t -> {});
+        Files.move(dir.resolve("diffusion_pytorch_model.safetensors"), dir.resolve("sdxl_vae.safetensors"));
+        try (AutoencoderKL vae = AutoencoderKL.load(dir, B); SafetensorsFile out = VaeFixtures.outputs("small")) {
+            assertClose(out.get("square.mean"), vae.encode(out.get("square.image")).mean(), AutoencoderKLTest.TOL, "renamed file");
+        }
+    }
+
+    @Test
     void missingTensorIsNamed() throws IOException {
         Path dir = editedCopy("small", t -> t.remove("decoder.conv_out.bias"));
         var e = assertThrows(IllegalArgumentException.class, () -> AutoencoderKL.load(dir, B));
