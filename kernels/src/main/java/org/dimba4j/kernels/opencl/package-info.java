@@ -18,7 +18,8 @@
  * C block per 16 x 16 work-group, 4 x 4 per work-item, A/B blocks in local memory. Attention: flash-style, 16 queries
  * per work-group, 16-key K/V blocks in local memory, online softmax in private memory (head dim &lt;= 128). Selective
  * scan: one work-item per (batch, channel), state in private memory (d_state &lt;= 64). Norms and softmax: one
- * work-item per row (GroupNorm: per group). Layout ops: one strided-copy kernel.
+ * 64-wide work-group per row (GroupNorm: per sample and group) reducing in local memory. Layout ops: one strided-copy
+ * kernel. Every tensor access goes through {@code ld}/{@code st}, which pick the arena from the address's top bits.
  *
  * <h2>Limits</h2>
  * <ul>
