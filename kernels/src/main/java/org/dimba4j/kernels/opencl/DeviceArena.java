@@ -28,6 +28,12 @@ final class DeviceArena implements AutoCloseable {
     static final int LOCAL_1D = 64;
     private static final Cleaner CLEANER = Cleaner.create();
 
+    static {
+        // Aparapi hands later kernel instances the program binary of the first; PoCL then rebuilds it from scratch
+        // (tens of seconds) because its disk cache is keyed by source. From source, every instance hits that cache.
+        com.aparapi.internal.kernel.KernelRunner.BINARY_CACHING_DISABLED = true;
+    }
+
     private final OpenCLDevice device;
     private final DeviceKernel kernel;
     /** Largest arena: its byte size must fit Aparapi's jint, and addresses must fit {@link KernelBase#ARENA_BITS}. */
