@@ -1,8 +1,11 @@
 package org.dimba4j.kernels;
 
 import org.dimba4j.kernels.cpu.CpuBackend;
+import org.dimba4j.kernels.opencl.OpenClBackend;
+import org.dimba4j.kernels.opencl.OpenClDevices;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** The one place a backend is chosen: "cpu", "opencl" or "auto". Logs its choice to stderr. */
 public final class Backends {
@@ -12,13 +15,36 @@ public final class Backends {
         return new CpuBackend();
     }
 
+    /**
+     * "cpu": the Vector API backend. "opencl": the OpenCL backend on the best device (a GPU, else any, PoCL
+     * included); fails when there is none. "auto": an OpenCL GPU if one is present, else the CPU backend (an OpenCL
+     * CPU device such as PoCL is slower than the Vector API backend, so auto never picks it).
+     */
     public static Backend select(String device) {
         String d = device == null ? "auto" : device.toLowerCase(Locale.ROOT);
         Backend b = switch (d) {
-            case "cpu", "auto" -> cpu();
+            case "cpu" -> cpu();
+            case "opencl" -> OpenClBackend.create();
+            case "auto" -> auto();
             default -> throw new IllegalArgumentException("unknown device '" + device + "' (expected cpu, opencl or auto)");
         };
         System.err.println("[dimba4j] backend: " + b.name());
         return b;
+    }
+
+    /** What "auto" picks, as a sentence (also printed by {@code dimba devices}). */
+    public static String autoChoice() {
+        Optional<OpenClDevices.Info> gpu = OpenClDevices.bestGpu();
+        return gpu.map(g -> "opencl (GPU " + g.name() + ")").orElse("cpu (no OpenCL GPU found)");
+    }
+
+    private static Backend auto() {
+        Optional<OpenClDevices.Info> gpu = OpenClDevices.bestGpu();
+        if (gpu.isEmpty()) {
+            System.err.println("[dimba4j] auto: no OpenCL GPU found, using the CPU backend");
+            return cpu();
+        }
+        System.err.println("[dimba4j] auto: OpenCL GPU " + gpu.get().name());
+        return OpenClBackend.create(gpu.get(), Integer.getInteger("dimba.opencl.arenaMB", OpenClBackend.DEFAULT_ARENA_MB));
     }
 }

@@ -10,6 +10,12 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 InspectCommand.class,
                 ConvertCommand.class,
+                TokenizeCommand.class,
+                NoiseCommand.class,
+                DevicesCommand.class,
+                GenerateCommand.class,
+                ForwardCommand.class,
+                ImportOfficialCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
 /**
  * The text side of a Hugging Face tokenizer.json (normalizer, then pre-tokenizer) for the components a T5
  * Unigram tokenizer uses: {@code Precompiled}, {@code NFKC}/{@code NFC}/..., {@code Replace} (string
- * pattern), {@code Strip}, {@code Lowercase}, {@code Sequence}; {@code WhitespaceSplit}, {@code Metaspace},
+ * or regex pattern), {@code Strip}, {@code Lowercase}, {@code Sequence}; {@code WhitespaceSplit}, {@code Metaspace},
  * {@code Sequence}. Anything else is rejected by name rather than silently ignored.
  */
 final class TokenizersPipeline {
@@ -68,11 +68,18 @@ final class TokenizersPipeline {
             }
             case "Replace" -> {
                 JsonNode pattern = n.path("pattern");
-                if (!pattern.has("String")) {
-                    throw new IllegalArgumentException(source + ": Replace normalizer with a regex pattern is not supported: " + pattern);
+                String to = n.path("content").asText();
+                if (pattern.has("String")) {
+                    String from = pattern.path("String").asText();
+                    yield s -> s.replace(from, to);
                 }
-                String from = pattern.path("String").asText(), to = n.path("content").asText();
-                yield s -> s.replace(from, to);
+                if (pattern.has("Regex")) {
+                    // the patterns converters write (" {2,}") mean the same in java.util.regex as in Oniguruma
+                    java.util.regex.Pattern re = java.util.regex.Pattern.compile(pattern.path("Regex").asText());
+                    String replacement = java.util.regex.Matcher.quoteReplacement(to);
+                    yield s -> re.matcher(s).replaceAll(replacement);
+                }
+                throw new IllegalArgumentException(source + ": Replace normalizer needs a String or Regex pattern, got " + pattern);
             }
             case "Sequence" -> {
                 List<UnaryOperator<String>> parts = new ArrayList<>();

@@ -64,7 +64,8 @@ class SentencePieceTokenizerTest {
 
     @ParameterizedTest
     @CsvSource({"unigram, spiece.model, sp", "unigram, tokenizer.json, hf",
-            "unigram-bytefallback, spiece.model, sp", "unigram-bytefallback, tokenizer.json, hf"})
+            "unigram-bytefallback, spiece.model, sp", "unigram-bytefallback, tokenizer.json, hf",
+            "unigram, tokenizer-seq-normalizer.json, hf_seq", "unigram-bytefallback, tokenizer-seq-normalizer.json, hf_seq"})
     void idsEqualTheReferenceForEveryFixtureString(String variant, String file, String key) throws IOException {
         assertAllCases(variant, file, key);
     }

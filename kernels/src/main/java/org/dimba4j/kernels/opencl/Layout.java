@@ -160,17 +160,16 @@ final class Layout {
         if (!ids.isHost()) throw shapeError("embedding", "ids must be a host I64/I32 tensor", ids);
         int v = table.dim(0), d = table.dim(1);
         long[] is = ids.toLongArray();
-        float[] idf = new float[is.length];
-        for (int r = 0; r < is.length; r++) {
-            if (is[r] < 0 || is[r] >= v) throw new IllegalArgumentException("embedding: id " + is[r] + " outside vocabulary of " + v);
-            idf[r] = is[r]; // exact: vocabularies are far below 2^24
+        for (long id : is) {
+            if (id < 0 || id >= v) throw new IllegalArgumentException("embedding: id " + id + " outside vocabulary of " + v);
         }
         int[] s = Arrays.copyOf(ids.shape(), ids.rank() + 1);
         s[ids.rank()] = d;
         try (Operands ops = backend.operands()) {
             Tensor o = ops.out(s);
-            if (idf.length == 0) return o;
-            int to = ops.in(table), io = ops.in(Tensor.of(idf, idf.length));
+            if (is.length == 0) return o;
+            // ids go up widened to f32 (exact below 2^24, far above any vocabulary); mapped id tensors are cached
+            int to = ops.in(table), io = ops.in(ids);
             synchronized (arena) {
                 DeviceKernel k = arena.kernel();
                 k.op = KernelBase.OP_GATHER;

@@ -18,7 +18,8 @@ import java.util.Map;
  * Backward kernels for training are not written yet.
  */
 public final class OpenClBackend implements Backend {
-    private static final int DEFAULT_ARENA_MB = 1024;
+    /** Arena size when -Ddimba.opencl.arenaMB is not given. */
+    public static final int DEFAULT_ARENA_MB = 1024;
 
     private final DeviceArena arena;
     private final Map<HostStorage, DeviceStorage> cache = Operands.newCache();
@@ -155,8 +156,8 @@ public final class OpenClBackend implements Backend {
             kk.n4 = transB ? 1 : 0;
             kk.n5 = aStride;
             kk.n6 = bStride;
-            int t = MatmulKernels.TILE;
-            arena.launch3d(roundUp(n, t), roundUp(m, t), batch, t, t, 1);
+            int t = MatmulKernels.TILE, blk = MatmulKernels.BLOCK;
+            arena.launch3d(roundUp(n, blk) / blk * t, roundUp(m, blk) / blk * t, batch, t, t, 1);
         }
     }
 

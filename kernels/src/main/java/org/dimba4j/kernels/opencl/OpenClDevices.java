@@ -31,8 +31,15 @@ public final class OpenClDevices {
         }
     }
 
-    /** Every device of every platform; empty when no OpenCL library or platform is installed. */
-    public static List<Info> list() {
+    private static List<Info> devices;
+
+    /** Every device of every platform (queried once per process); empty when no OpenCL runtime or platform is installed. */
+    public static synchronized List<Info> list() {
+        if (devices == null) devices = List.copyOf(query());
+        return devices;
+    }
+
+    private static List<Info> query() {
         List<Info> out = new ArrayList<>();
         try {
             if (!OpenCLLoader.isOpenCLAvailable()) return out;

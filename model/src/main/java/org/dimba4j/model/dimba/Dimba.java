@@ -1,17 +1,14 @@
 package org.dimba4j.model.dimba;
 
 import org.dimba4j.io.TensorSource;
-import org.dimba4j.io.safetensors.SafetensorsFile;
+import org.dimba4j.io.Checkpoints;
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.model.nn.Linear;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.stream.IntStream;
 
 /**
  * The Dimba denoiser (feizc/Dimba {@code Dimba}): PixArt blocks interleaved with bidirectional Mamba layers.
@@ -45,24 +42,25 @@ public final class Dimba implements AutoCloseable {
         tEmbedder = k.tEmbedder();
         tBlock = k.tBlock();
         yEmbedder = k.yEmbedder();
-        blocks = java.util.stream.IntStream.range(0, config.depth()).mapToObj(k::block).toList();
+        blocks = IntStream.range(0, config.depth()).mapToObj(k::block).toList();
         int mambaCount = mambaLayers ? config.mambaDepth() : 0;
-        mambaBlocks = java.util.stream.IntStream.range(0, mambaCount).mapToObj(k::mambaBlock).toList();
+        mambaBlocks = IntStream.range(0, mambaCount).mapToObj(k::mambaBlock).toList();
         finalLayer = k.finalLayer();
     }
 
     /**
-     * A model folder's {@code transformer/}: {@code config.json} and one {@code *.safetensors} file holding the
-     * official tensor names (memory-mapped; closing the model unmaps it).
+     * A model folder's {@code transformer/}: {@code config.json} and the weights under the official tensor names,
+     * one {@code *.safetensors} file or shards with their {@code *.safetensors.index.json} (memory-mapped; closing
+     * the model unmaps them).
      */
     public static Dimba load(Path transformerDir, Backend be) {
         DimbaConfig config = DimbaConfig.load(transformerDir.resolve("config.json"));
-        return of(config, SafetensorsFile.open(weightsFile(transformerDir)), be);
+        return of(config, openWeights(transformerDir), be);
     }
 
-    /** A model over tensors already opened; the model owns (and closes) the source. */
+    /** A model over tensors already opened; the model owns (and closes) the source, also when they do not fit. */
     public static Dimba of(DimbaConfig config, TensorSource weights, Backend be) {
-        return new Dimba(config, weights, be, true);
+        return build(config, weights, be, true);
     }
 
     /**
@@ -71,7 +69,16 @@ public final class Dimba implements AutoCloseable {
      * versus pure-attention comparison; {@code weights} must hold exactly {@code DimbaKeys.expected(config, false)}.
      */
     public static Dimba attentionOnly(DimbaConfig config, TensorSource weights, Backend be) {
-        return new Dimba(config, weights, be, false);
+        return build(config, weights, be, false);
+    }
+
+    private static Dimba build(DimbaConfig config, TensorSource weights, Backend be, boolean mambaLayers) {
+        try {
+            return new Dimba(config, weights, be, mambaLayers);
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
     }
 
     /** Whether the Mamba layers are present (false for {@link #attentionOnly}). */
@@ -79,19 +86,9 @@ public final class Dimba implements AutoCloseable {
         return !mambaBlocks.isEmpty();
     }
 
-    static Path weightsFile(Path dir) {
-        List<Path> found;
-        try (Stream<Path> s = Files.list(dir)) {
-            found = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list transformer folder " + dir, e);
-        }
-        if (found.size() == 1) return found.get(0);
-        if (found.isEmpty()) {
-            throw new IllegalArgumentException("no *.safetensors weights in " + dir
-                    + " (an official .pt checkpoint must be converted first: dimba convert IN.pt OUT.safetensors)");
-        }
-        throw new IllegalArgumentException("more than one *.safetensors file in " + dir + ": " + found);
+    /** The transformer weights: one safetensors file, shards with their index, or the official torch file. */
+    static TensorSource openWeights(Path dir) {
+        return Checkpoints.open(dir);
     }
 
     public DimbaConfig config() {
@@ -126,8 +123,9 @@ public final class Dimba implements AutoCloseable {
         int h = x.dim(2) / p, w = x.dim(3) / p, len = y.dim(2);
         Tensor t = tEmbedder.forward(be, timesteps(timestep, bsz));
         Tensor t0 = tBlock.forward(be, be.silu(t));
-        Tensor cond = yEmbedder.forward(be, y);
-        Tensor keyMask = keyMask(mask, bsz, len);
+        CaptionTokens caption = CaptionTokens.of(be, y, keyMask(mask, bsz, len));
+        Tensor cond = yEmbedder.forward(be, caption.y());
+        Tensor keyMask = caption.keyMask();
 
         Tensor pos = be.upload(SinCosPosEmbed.compute(config.hiddenSize(), h, w, config.baseSize(), config.peInterpolation()));
         Tensor hidden = be.add(xEmbedder.forward(be, x), pos);

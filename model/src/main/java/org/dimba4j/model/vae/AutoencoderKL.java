@@ -7,6 +7,8 @@ import org.dimba4j.kernels.Tensor;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
 
 /**
  * diffusers {@code AutoencoderKL} (the SDXL VAE for Dimba): the encoder maps an image in [-1, 1] to a
@@ -33,12 +35,31 @@ public final class AutoencoderKL implements AutoCloseable {
         this.backend = backend;
         this.weights = weights;
         VaeWeights w = new VaeWeights(weights, backend);
-        int z = config.latentChannels();
-        this.encoder = Encoder.load(w, "encoder", config);
-        this.decoder = Decoder.load(w, "decoder", config);
-        this.quantConv = config.useQuantConv() ? Conv2d.load(w, "quant_conv", 2 * z, 2 * z, 1, 1, 0) : null;
-        this.postQuantConv = config.usePostQuantConv() ? Conv2d.load(w, "post_quant_conv", z, z, 1, 1, 0) : null;
+        Modules m = Modules.load(w, config);
+        this.encoder = m.encoder();
+        this.decoder = m.decoder();
+        this.quantConv = m.quantConv();
+        this.postQuantConv = m.postQuantConv();
         w.checkAllUsed();
+    }
+
+    /** The top-level modules, by their diffusers prefixes. */
+    private record Modules(Encoder encoder, Decoder decoder, Conv2d quantConv, Conv2d postQuantConv) {
+        static Modules load(VaeWeights w, VaeConfig config) {
+            int z = config.latentChannels();
+            return new Modules(
+                    Encoder.load(w, "encoder", config),
+                    Decoder.load(w, "decoder", config),
+                    config.useQuantConv() ? Conv2d.load(w, "quant_conv", 2 * z, 2 * z, 1, 1, 0) : null,
+                    config.usePostQuantConv() ? Conv2d.load(w, "post_quant_conv", z, z, 1, 1, 0) : null);
+        }
+    }
+
+    /** Every tensor a diffusers checkpoint of this config holds: key -> shape, in load order. */
+    public static Map<String, int[]> expectedTensors(VaeConfig config) {
+        VaeWeights recorder = VaeWeights.recorder();
+        Modules.load(recorder, config);
+        return Collections.unmodifiableMap(recorder.requested());
     }
 
     /**
@@ -82,11 +103,30 @@ public final class AutoencoderKL implements AutoCloseable {
         return config.shiftFactor();
     }
 
-    /** Image [N, 3, H, W] in [-1, 1] -> posterior over latents [N, latent, ceil(H/8), ceil(W/8)] (host tensors). */
+    /** Image [N, 3, H, W] in [-1, 1] -> posterior over latents [N, latent, H/8, W/8] (host tensors). Untiled. */
     public DiagonalGaussian encode(Tensor sample) {
         check("sample", sample, config.inChannels());
-        Tensor moments = encoder.forward(backend, backend.upload(sample));
-        if (quantConv != null) moments = quantConv.forward(backend, moments);
+        return posterior(encodeOnBackend(backend.upload(sample)));
+    }
+
+    /**
+     * Encodes in image tiles of {@code tileSample} pixels overlapping by {@code overlap}, blended in latent space
+     * as diffusers' _tiled_encode (enable_tiling()); an image no larger than one tile is encoded in one piece.
+     */
+    public DiagonalGaussian encodeTiled(Tensor sample, int tileSample, float overlap) {
+        check("sample", sample, config.inChannels());
+        checkTile(tileSample);
+        Tensor x = backend.upload(sample);
+        if (x.dim(2) <= tileSample && x.dim(3) <= tileSample) return posterior(encodeOnBackend(x));
+        return posterior(Tiling.encoding(backend, this::encodeOnBackend, tileSample, config.downsampleFactor(), overlap).run(x));
+    }
+
+    private Tensor encodeOnBackend(Tensor x) {
+        Tensor moments = encoder.forward(backend, x);
+        return quantConv == null ? moments : quantConv.forward(backend, moments);
+    }
+
+    private DiagonalGaussian posterior(Tensor moments) {
         DiagonalGaussian p = DiagonalGaussian.fromMoments(backend, moments);
         return new DiagonalGaussian(backend.download(p.mean()), backend.download(p.logvar()));
     }
@@ -111,15 +151,18 @@ public final class AutoencoderKL implements AutoCloseable {
      */
     public Tensor decodeTiled(Tensor latents, int tileSample, float overlap) {
         check("latents", latents, config.latentChannels());
+        checkTile(tileSample);
+        int f = config.downsampleFactor(), tileLatent = tileSample / f;
+        Tensor z = backend.upload(latents);
+        if (z.dim(2) <= tileLatent && z.dim(3) <= tileLatent) return backend.download(decodeOnBackend(z));
+        return backend.download(Tiling.decoding(backend, this::decodeOnBackend, tileSample, f, overlap).run(z));
+    }
+
+    private void checkTile(int tileSample) {
         int f = config.downsampleFactor();
         if (tileSample < f || tileSample % f != 0) {
             throw new IllegalArgumentException("VAE tile size " + tileSample + " px must be a positive multiple of " + f);
         }
-        int tileLatent = tileSample / f;
-        Tensor z = backend.upload(latents);
-        if (z.dim(2) <= tileLatent && z.dim(3) <= tileLatent) return backend.download(decodeOnBackend(z));
-        Tensor image = new TiledDecoding(backend, this::decodeOnBackend, tileSample, tileLatent, overlap).decode(z);
-        return backend.download(image);
     }
 
     private Tensor decodeOnBackend(Tensor z) {

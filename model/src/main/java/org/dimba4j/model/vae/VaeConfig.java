@@ -2,6 +2,8 @@ package org.dimba4j.model.vae;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,6 +105,37 @@ public record VaeConfig(
                     json.path("mid_block_add_attention").asBoolean(true));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** This config as a diffusers vae/config.json (what {@link #fromJson} reads back). */
+    public String toJson() {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode n = om.createObjectNode();
+        n.put("_class_name", "AutoencoderKL");
+        n.put("act_fn", "silu");
+        ArrayNode blocks = n.putArray("block_out_channels"), down = n.putArray("down_block_types"), up = n.putArray("up_block_types");
+        for (int c : blockOutChannels) {
+            blocks.add(c);
+            down.add("DownEncoderBlock2D");
+            up.add("UpDecoderBlock2D");
+        }
+        n.put("in_channels", inChannels);
+        n.put("out_channels", outChannels);
+        n.put("latent_channels", latentChannels);
+        n.put("layers_per_block", layersPerBlock);
+        n.put("norm_num_groups", normNumGroups);
+        n.put("sample_size", sampleSize);
+        n.put("scaling_factor", scalingFactor);
+        if (shiftFactor != 0f) n.put("shift_factor", shiftFactor);
+        else n.putNull("shift_factor");
+        n.put("use_quant_conv", useQuantConv);
+        n.put("use_post_quant_conv", usePostQuantConv);
+        n.put("mid_block_add_attention", midBlockAddAttention);
+        try {
+            return om.writerWithDefaultPrettyPrinter().writeValueAsString(n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,34 +1,28 @@
 package org.dimba4j.model.vae;
 
+import org.dimba4j.io.Checkpoints;
 import org.dimba4j.io.TensorSource;
-import org.dimba4j.io.safetensors.SafetensorsFile;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Finds the weights of a diffusers vae/ folder. */
 final class VaeFiles {
     private VaeFiles() {}
 
-    /** diffusers' names first (full precision, then the fp16 variant), else the folder's only .safetensors file. */
+    /**
+     * diffusers' names first (full precision, then the fp16 variant, each as one file or as shards with an index:
+     * a folder often holds both precisions), else whatever single checkpoint {@link Checkpoints} finds
+     * (e.g. an older diffusion_pytorch_model.bin torch file).
+     */
     static TensorSource openWeights(Path dir) {
         for (String name : List.of("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors")) {
+            Path index = dir.resolve(name + ".index.json");
+            if (Files.isRegularFile(index)) return Checkpoints.open(index);
             Path p = dir.resolve(name);
-            if (Files.isRegularFile(p)) return SafetensorsFile.open(p);
+            if (Files.isRegularFile(p)) return Checkpoints.open(p);
         }
-        List<Path> candidates;
-        try (Stream<Path> s = Files.list(dir)) {
-            candidates = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list VAE folder " + dir + ": " + e.getMessage(), e);
-        }
-        if (candidates.size() == 1) return SafetensorsFile.open(candidates.getFirst());
-        throw new IllegalArgumentException("VAE folder " + dir + (candidates.isEmpty()
-                ? " has no diffusion_pytorch_model.safetensors"
-                : " has several .safetensors files and none is diffusion_pytorch_model.safetensors: " + candidates));
+        return Checkpoints.open(dir);
     }
 }

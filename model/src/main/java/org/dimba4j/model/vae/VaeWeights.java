@@ -8,22 +8,36 @@ import org.dimba4j.kernels.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The AutoencoderKL's tensors by their diffusers key names, shape-checked and handed to the backend once.
  * Remembers which keys were read so that a checkpoint with keys the model never uses (a wrong or mis-converted
- * file) is reported instead of silently ignored.
+ * file) is reported instead of silently ignored. Without a source it only records the keys and shapes the
+ * modules ask for (and hands them null), which is how {@link AutoencoderKL#expectedTensors} lists a config's tensors.
  */
 final class VaeWeights {
     private final TensorSource source;
     private final Backend backend;
     private final Set<String> used = new HashSet<>();
+    private final Map<String, int[]> requested = new LinkedHashMap<>();
 
     VaeWeights(TensorSource source, Backend backend) {
         this.source = source;
         this.backend = backend;
+    }
+
+    /** A recorder: every get returns null and notes the diffusers key and shape. */
+    static VaeWeights recorder() {
+        return new VaeWeights(null, null);
+    }
+
+    /** Keys and shapes asked for so far, in order (the first spelling of each). */
+    Map<String, int[]> requested() {
+        return requested;
     }
 
     Backend backend() {
@@ -41,6 +55,8 @@ final class VaeWeights {
      * checkpoints do for attention) is reshaped.
      */
     Tensor get(String[] keys, int... shape) {
+        requested.put(keys[0], shape.clone());
+        if (source == null) return null;
         for (String key : keys) {
             if (!source.contains(key)) continue;
             Tensor t = source.get(key);
@@ -65,6 +81,7 @@ final class VaeWeights {
 
     /** Throws naming the keys that no module read. */
     void checkAllUsed() {
+        if (source == null) return;
         List<String> unused = new ArrayList<>();
         for (String name : source.names()) if (!used.contains(name)) unused.add(name);
         if (!unused.isEmpty()) {

@@ -60,13 +60,17 @@ class DimbaKeysTest {
         tensors.remove("blocks.1.mlp.fc2.bias");
         tensors.put("final_layer.linear.weight", Tensor.zeros(16, 32));
         tensors.put("extra.weight", Tensor.zeros(3));
+        tensors.put("pos_embed", Tensor.zeros(1, 64, 32)); // another training grid: fine, it is recomputed
+        tensors.put("y_embedder.y_embedding", Tensor.zeros(8, 32));
         SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of());
         var e = assertThrows(IllegalArgumentException.class, () -> Dimba.load(dir, Backends.cpu()));
         String msg = e.getMessage();
         assertTrue(msg.contains("missing tensor blocks.1.mlp.fc2.bias [32]"), msg);
         assertTrue(msg.contains("tensor final_layer.linear.weight has shape [16, 32], expected [32, 32]"), msg);
         assertTrue(msg.contains("unexpected tensor extra.weight [3]"), msg);
+        assertTrue(msg.contains("tensor y_embedder.y_embedding has shape [8, 32], expected [8, 24]"), msg);
         assertTrue(msg.contains("model.safetensors"), msg);
+        assertTrue(msg.contains("4 problem(s)"), msg);
     }
 
     @Test
@@ -84,9 +88,31 @@ class DimbaKeysTest {
     }
 
     @Test
+    void loadsShardsThroughTheirIndex(@TempDir Path dir) throws IOException {
+        Map<String, Tensor> first = new LinkedHashMap<>(), second = new LinkedHashMap<>();
+        StringBuilder index = new StringBuilder("{\"metadata\": {}, \"weight_map\": {");
+        try (SafetensorsFile f = Fixtures.open("tiny/model.safetensors")) {
+            for (String n : f.names()) {
+                boolean a = n.startsWith("blocks.") || n.startsWith("pos");
+                (a ? first : second).put(n, f.get(n).toF32());
+                if (index.charAt(index.length() - 1) != '{') index.append(", ");
+                index.append('"').append(n).append("\": \"").append(a ? "m-1.safetensors" : "m-2.safetensors").append('"');
+            }
+        }
+        SafetensorsWriter.write(dir.resolve("m-1.safetensors"), first, Map.of());
+        SafetensorsWriter.write(dir.resolve("m-2.safetensors"), second, Map.of());
+        Files.writeString(dir.resolve("diffusion_pytorch_model.safetensors.index.json"), index.append("}}").toString());
+        Files.copy(Fixtures.path("tiny/config.json"), dir.resolve("config.json"));
+        try (Dimba model = Dimba.load(dir, Backends.cpu()); SafetensorsFile io = Fixtures.open("tiny-io.safetensors")) {
+            Fixtures.assertClose(io.get("out"), model.forward(io.get("x"), io.get("timestep"), io.get("y"), io.get("mask")),
+                    1e-4, "sharded");
+        }
+    }
+
+    @Test
     void missingWeightsFileIsNamed(@TempDir Path dir) throws IOException {
         Files.copy(Fixtures.path("tiny/config.json"), dir.resolve("config.json"));
-        var e = assertThrows(IllegalArgumentException.class, () -> Dimba.load(dir, Backends.cpu()));
-        assertTrue(e.getMessage().contains("no *.safetensors weights in " + dir), e.getMessage());
+        var e = assertThrows(org.dimba4j.io.CheckpointException.class, () -> Dimba.load(dir, Backends.cpu()));
+        assertTrue(e.getMessage().contains("no checkpoint in " + dir), e.getMessage());
     }
 }

@@ -75,6 +75,38 @@ class AutoencoderKLLoadingTest {
     }
 
     @Test
+    void shardedCheckpointWithIndexLoads() throws IOException {
+        Path dir = editedCopy("small", t -> {});
+        Map<String, Tensor> all = new LinkedHashMap<>(), first = new LinkedHashMap<>(), second = new LinkedHashMap<>();
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("diffusion_pytorch_model.safetensors"))) {
+            for (String n : f.names()) all.put(n, f.get(n).toF32());
+        }
+        StringBuilder map = new StringBuilder();
+        for (Map.Entry<String, Tensor> e : all.entrySet()) {
+            boolean enc = e.getKey().startsWith("encoder.");
+            (enc ? first : second).put(e.getKey(), e.getValue());
+            String shard = enc ? "m-00001-of-00002.safetensors" : "m-00002-of-00002.safetensors";
+            map.append(map.isEmpty() ? "" : ",").append('"').append(e.getKey()).append("\":\"").append(shard).append('"');
+        }
+        Files.delete(dir.resolve("diffusion_pytorch_model.safetensors"));
+        SafetensorsWriter.write(dir.resolve("m-00001-of-00002.safetensors"), first, Map.of());
+        SafetensorsWriter.write(dir.resolve("m-00002-of-00002.safetensors"), second, Map.of());
+        Files.writeString(dir.resolve("diffusion_pytorch_model.safetensors.index.json"), "{\"metadata\": {}, \"weight_map\": {" + map + "}}");
+        try (AutoencoderKL vae = AutoencoderKL.load(dir, B); SafetensorsFile out = VaeFixtures.outputs("small")) {
+            assertClose(out.get("tall.decoded"), vae.decode(out.get("tall.latents")), AutoencoderKLTest.TOL, "sharded decode");
+        }
+    }
+
+    @Test
+    void aSingleDifferentlyNamedCheckpointIsFound() throws IOException {
+        Path dir = editedCopy("small", t -> {});
+        Files.move(dir.resolve("diffusion_pytorch_model.safetensors"), dir.resolve("sdxl_vae.safetensors"));
+        try (AutoencoderKL vae = AutoencoderKL.load(dir, B); SafetensorsFile out = VaeFixtures.outputs("small")) {
+            assertClose(out.get("square.mean"), vae.encode(out.get("square.image")).mean(), AutoencoderKLTest.TOL, "renamed file");
+        }
+    }
+
+    @Test
     void missingTensorIsNamed() throws IOException {
         Path dir = editedCopy("small", t -> t.remove("decoder.conv_out.bias"));
         var e = assertThrows(IllegalArgumentException.class, () -> AutoencoderKL.load(dir, B));

@@ -8,51 +8,62 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Decoding a large latent in overlapping tiles, as diffusers' AutoencoderKL.tiled_decode: latent tiles of
- * {@code tileLatent} cells start every {@code tileLatent * (1 - overlap)} cells; each decoded tile is blended
- * into the tile above it and the tile to its left with linear ramps over {@code tileSample * overlap} pixels,
- * then cropped to its first {@code tileSample - blend} rows and columns. Tiles are blended in place in raster
- * order, so a tile's neighbours are already blended when it is: the same order diffusers uses.
+ * Running the decoder (or encoder) over a large input in overlapping tiles, as diffusers' AutoencoderKL
+ * tiled_decode and _tiled_encode: input tiles of {@code inTile} cells start every {@code inTile * (1 - overlap)}
+ * cells; each output tile is blended into the tile above it and the tile to its left with linear ramps over
+ * {@code outTile * overlap} output cells, then cropped to its first {@code outTile - blend} rows and columns.
+ * Tiles are blended in place in raster order, so a tile's neighbours are already blended when it is: the same
+ * order diffusers uses.
  *
- * <p>Only the previous row of decoded tiles is kept, so memory is one tile's decoder activations plus two rows
- * of decoded tiles and the output, whatever the image size.
+ * <p>Only the previous row of output tiles is kept, so memory is one tile's activations plus two rows of output
+ * tiles and the result, whatever the image size.
  */
-final class TiledDecoding {
+final class Tiling {
     private final Backend b;
-    private final UnaryOperator<Tensor> decodeTile;
-    private final int tileLatent;
+    private final UnaryOperator<Tensor> runTile;
+    private final int inTile;
     private final int stride;
     private final int blend;
     private final int rowLimit;
 
     /**
-     * @param tileSample the decoded tile size in pixels (diffusers: config sample_size)
-     * @param tileLatent tileSample / the VAE's downsampling factor
-     * @param overlap    diffusers' tile_overlap_factor (0.25)
+     * @param inTile  the input tile size (latent cells when decoding, pixels when encoding)
+     * @param outTile the output size of a full tile
+     * @param overlap diffusers' tile_overlap_factor (0.25)
      */
-    TiledDecoding(Backend b, UnaryOperator<Tensor> decodeTile, int tileSample, int tileLatent, float overlap) {
-        if (tileLatent < 1 || overlap < 0f || overlap >= 1f) {
-            throw new IllegalArgumentException("tiled decoding needs a tile of at least one latent cell and an overlap in [0, 1), got tile "
-                    + tileLatent + ", overlap " + overlap);
+    private Tiling(Backend b, UnaryOperator<Tensor> runTile, int inTile, int outTile, float overlap) {
+        if (inTile < 1 || overlap < 0f || overlap >= 1f) {
+            throw new IllegalArgumentException("tiling needs a tile of at least one cell and an overlap in [0, 1), got tile "
+                    + inTile + ", overlap " + overlap);
         }
         this.b = b;
-        this.decodeTile = decodeTile;
-        this.tileLatent = tileLatent;
+        this.runTile = runTile;
+        this.inTile = inTile;
         // Python's int(float) truncation, as diffusers computes these
-        this.stride = Math.max(1, (int) (tileLatent * (1.0 - overlap)));
-        this.blend = (int) (tileSample * (double) overlap);
-        this.rowLimit = tileSample - blend;
+        this.stride = Math.max(1, (int) (inTile * (1.0 - overlap)));
+        this.blend = (int) (outTile * (double) overlap);
+        this.rowLimit = outTile - blend;
     }
 
-    Tensor decode(Tensor z) {
-        int h = z.dim(2), w = z.dim(3);
+    /** Decoding: latent tiles of tileSample / factor cells, image tiles of tileSample pixels. */
+    static Tiling decoding(Backend b, UnaryOperator<Tensor> decodeTile, int tileSample, int factor, float overlap) {
+        return new Tiling(b, decodeTile, tileSample / factor, tileSample, overlap);
+    }
+
+    /** Encoding: image tiles of tileSample pixels, latent tiles of tileSample / factor cells. */
+    static Tiling encoding(Backend b, UnaryOperator<Tensor> encodeTile, int tileSample, int factor, float overlap) {
+        return new Tiling(b, encodeTile, tileSample, tileSample / factor, overlap);
+    }
+
+    Tensor run(Tensor x) {
+        int h = x.dim(2), w = x.dim(3);
         List<Tensor> strips = new ArrayList<>();
         List<Tensor> above = null;
         for (int i = 0; i < h; i += stride) {
             List<Tensor> row = new ArrayList<>();
             for (int j = 0; j < w; j += stride) {
-                Tensor tileZ = b.slice(b.slice(z, 2, i, Math.min(i + tileLatent, h)), 3, j, Math.min(j + tileLatent, w));
-                Tensor tile = decodeTile.apply(tileZ);
+                Tensor in = b.slice(b.slice(x, 2, i, Math.min(i + inTile, h)), 3, j, Math.min(j + inTile, w));
+                Tensor tile = runTile.apply(in);
                 if (above != null) tile = blendV(above.get(row.size()), tile);
                 if (!row.isEmpty()) tile = blendH(row.getLast(), tile);
                 row.add(tile);

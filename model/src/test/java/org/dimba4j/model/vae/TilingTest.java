@@ -14,11 +14,12 @@ import static org.dimba4j.model.vae.VaeFixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Tiled decoding against diffusers' enable_tiling() output; with one tile or no overlap, against untiled decodes.
+ * Tiled decoding and encoding against diffusers' enable_tiling() output; with one tile or no overlap, against
+ * untiled decodes.
  * (Blended tiles are not compared with the untiled decode of this random model: each tile's GroupNorm sees only
  * the tile, so a random network's tiles legitimately differ from the whole; diffusers' output is the oracle.)
  */
-class TiledDecodingTest {
+class TilingTest {
     static final Backend B = Backends.cpu();
     static AutoencoderKL vae;
     static SafetensorsFile out;
@@ -40,6 +41,13 @@ class TiledDecodingTest {
     void matchesDiffusersTiledDecode(String tag) {
         Tensor tiled = vae.decodeTiled(out.get(tag + ".latents"));
         assertClose(out.get(tag + ".decoded"), tiled, AutoencoderKLTest.TOL, tag);
+    }
+
+    @Test
+    void tiledEncodeMatchesDiffusers() {
+        DiagonalGaussian p = vae.encodeTiled(out.get("tiled_enc.image"), 32, AutoencoderKL.TILE_OVERLAP);
+        assertClose(out.get("tiled_enc.mean"), p.mean(), AutoencoderKLTest.TOL, "tiled encode mean");
+        assertClose(out.get("tiled_enc.logvar"), p.logvar(), AutoencoderKLTest.TOL, "tiled encode logvar");
     }
 
     @Test

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Manual benchmark (not part of CI): decode a 1024x1024 image (a [1, 4, 128, 128] latent) with the real SDXL VAE
+# shapes and synthetic random weights, in 512-px tiles, and print time and peak RSS (VmHWM).
+# The weights (335 MB f32, or 167 MB with --dtype f16) are written once to /work/tmp-vae, outside the repository.
+#
+#   bench/vae-decode-1024.sh                      # tiled (512-px tiles, 25% overlap), f32 weights, -Xmx3g
+#   bench/vae-decode-1024.sh --tile 0             # untiled, for comparison (needs a larger heap: JAVA_OPTS=-Xmx10g)
+#   JAVA_OPTS="-Xmx2g" bench/vae-decode-1024.sh --dtype f16 --png /tmp/vae.png
+#
+# Extra arguments go to org.dimba4j.model.vae.DecodeBenchmarkMain (--dir, --dtype, --latent, --tile, --device, --png).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$here/tools/find-jdk.sh"
+(cd "$here" && mvn -q -B -DskipTests package -pl infer -am >&2)
+exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  -XX:+UseParallelGC ${JAVA_OPTS:--Xmx3g} \
+  -cp "$here/infer/target/dimba4j-infer-0.1.0-SNAPSHOT.jar:$here/infer/target/lib/*" \
+  org.dimba4j.model.vae.DecodeBenchmarkMain "$@" 2> >(grep -v 'WARNING: Using incubator modules' >&2)

@@ -1,0 +1,55 @@
+package org.dimba4j.infer.cli;
+
+import org.dimba4j.io.safetensors.SafetensorsFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NoiseCommandTest {
+
+    @Test
+    void writesTorchRandnAsTensorNoise(@TempDir Path dir) {
+        Path out = dir.resolve("noise.safetensors");
+        int rc = Main.commandLine().execute("noise", "--seed", "42", "--shape", "1,4,64,64", "-o", out.toString());
+        assertEquals(0, rc);
+        try (SafetensorsFile f = SafetensorsFile.open(out)) {
+            assertEquals(java.util.Set.of("noise"), f.names());
+            float[] v = f.get("noise").toFloatArray();
+            assertArrayEquals(new int[] {1, 4, 64, 64}, f.get("noise").shape());
+            // torch.randn(1, 4, 64, 64, generator=torch.Generator().manual_seed(42))
+            assertEquals(1.9269152879714966f, v[0]);
+            assertEquals(1.4872840642929077f, v[1]);
+            assertEquals(0.9007171988487244f, v[2]);
+            assertEquals(-0.29340609908103943f, v[v.length - 1]);
+        }
+    }
+
+    @Test
+    void oddShapesUseTorchsTail(@TempDir Path dir) {
+        Path out = dir.resolve("n.safetensors");
+        assertEquals(0, Main.commandLine().execute("noise", "--seed", "3", "--shape", "2,4,9,7", "-o", out.toString()));
+        try (SafetensorsFile f = SafetensorsFile.open(out)) {
+            float[] v = f.get("noise").toFloatArray();
+            assertEquals(-0.07664429396390915f, v[0]);
+            assertEquals(0.35988152027130127f, v[1]);
+            assertEquals(-0.9775914549827576f, v[v.length - 1]);
+        }
+    }
+
+    @Test
+    void badShapeIsAClearError(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        int rc = cl.execute("noise", "--seed", "1", "--shape", "1,four", "-o", dir.resolve("x.safetensors").toString());
+        assertEquals(1, rc);
+        assertTrue(err.toString().contains("--shape '1,four' must be comma-separated integers"), err.toString());
+    }
+}
