@@ -19,6 +19,7 @@ workers = [
     start('numpy (default)', [python, os.path.join(here, 'numpy_worker.py')], dict(os.environ)),
     start('numpy (SkylakeX)', [python, os.path.join(here, 'numpy_worker.py')], dict(os.environ, OPENBLAS_CORETYPE='SkylakeX')),
 ]
+load_before = os.getloadavg()[0]
 gflops = {(w['name'], s[:3]): [] for w in workers for s in shapes}
 for r in range(rounds):
     order = workers[r % len(workers):] + workers[:r % len(workers)]  # rotate who goes first
@@ -33,7 +34,8 @@ for w in workers:
     w['proc'].stdin.close()
     w['proc'].wait()
 
-print(f'f32 matmul, {rounds} interleaved rounds, median GFLOP/s ({os.cpu_count()} cores)')
+print(f'f32 matmul, {rounds} interleaved rounds, median GFLOP/s ({os.cpu_count()} cores, '
+      f'load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after)')
 print('workers: ' + ', '.join(f"{w['name']} = {w['label']}" for w in workers))
 for m, k, n, _ in shapes:
     med = {w['name']: statistics.median(gflops[(w['name'], (m, k, n))]) for w in workers}
