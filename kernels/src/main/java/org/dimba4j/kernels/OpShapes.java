@@ -57,6 +57,15 @@ public final class OpShapes {
         return new LinearDims(Shape.rows(x.shape()), in, outF, Shape.withLast(x.shape(), outF));
     }
 
+    /** The broadcast shape of two elementwise operands (numpy rules). */
+    public static int[] broadcast(String op, Tensor a, Tensor b) {
+        try {
+            return Shape.broadcast(a.shape(), b.shape());
+        } catch (IllegalArgumentException ex) {
+            throw error(op, "shapes do not broadcast", a, b);
+        }
+    }
+
     // ---- attention ----
 
     /** q [B, Lq, H*D], k/v [B, Lk, H*D]; {@code batchedBias}: the bias is [B, H, Lq, Lk] rather than [H, Lq, Lk]. */
@@ -145,6 +154,18 @@ public final class OpShapes {
     }
 
     // ---- layout ----
+
+    /** Rows {@code ids} of table [V, D], each id in [0, V): the output shape is ids' shape followed by D. */
+    public static int[] embedding(Tensor table, Tensor ids, long[] idValues) {
+        if (table.rank() != 2) throw error("embedding", "table must be [V, D]", table);
+        int v = table.dim(0);
+        for (long id : idValues) {
+            if (id < 0 || id >= v) throw new IllegalArgumentException("embedding: id " + id + " outside vocabulary of " + v);
+        }
+        int[] s = Arrays.copyOf(ids.shape(), ids.rank() + 1);
+        s[ids.rank()] = table.dim(1);
+        return s;
+    }
 
     /** {@code dim} counted from the end when negative, checked against x's rank. */
     public static int axis(String op, Tensor x, int dim) {

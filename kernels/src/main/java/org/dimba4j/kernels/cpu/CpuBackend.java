@@ -173,12 +173,7 @@ public class CpuBackend extends ReferenceBackend {
     // ---- elementwise ----
 
     private static Tensor binary(String name, Elementwise.Op op, Tensor a, Tensor b) {
-        int[] os;
-        try {
-            os = Shape.broadcast(a.shape(), b.shape());
-        } catch (IllegalArgumentException ex) {
-            throw OpShapes.error(name, "shapes do not broadcast", a, b);
-        }
+        int[] os = OpShapes.broadcast(name, a, b);
         return Tensor.of(Elementwise.binary(op, floats(a), a.shape(), floats(b), b.shape(), os), os);
     }
 

@@ -1,10 +1,7 @@
 package org.dimba4j.kernels.opencl;
 
 import org.dimba4j.kernels.OpShapes;
-import org.dimba4j.kernels.Shape;
 import org.dimba4j.kernels.Tensor;
-
-import java.util.Arrays;
 
 /** Reductions and layout ops of {@link OpenClBackend}, each a strided copy ({@link StridedMap}) or a small kernel. */
 final class Layout {
@@ -16,13 +13,6 @@ final class Layout {
         this.arena = arena;
     }
 
-    private static int axis(Tensor x, int dim) {
-        return OpShapes.axis("dim", x, dim);
-    }
-
-    private static int numel(int[] s, int from, int to) {
-        return Math.toIntExact(Shape.numel(Arrays.copyOfRange(s, from, to)));
-    }
 
     /** Copies x (address {@code x}, strides {@code xs}) into the view of the output at {@code o} (strides {@code os}) over {@code shape}. */
     private void copy(int[] shape, int o, int[] os, int x, int[] xs) {
@@ -31,8 +21,8 @@ final class Layout {
 
     Tensor reduce(Tensor x, int dim, int kind) {
         int[] s = x.shape();
-        int dd = axis(x, dim);
-        int inner = numel(s, dd + 1, s.length), outer = numel(s, 0, dd);
+        OpShapes.AxisDims ad = OpShapes.around("dim", x, dim);
+        int dd = ad.axis(), inner = ad.inner(), outer = ad.outer();
         s[dd] = 1;
         try (Operands ops = backend.operands()) {
             int xo = ops.in(x);
@@ -77,7 +67,7 @@ final class Layout {
     }
 
     Tensor concat(int dim, Tensor... xs) {
-        int dd = axis(xs[0], dim);
+        int dd = OpShapes.axis("dim", xs[0], dim);
         int[] s = OpShapes.concat(dd, xs);
         try (Operands ops = backend.operands()) {
             Tensor o = ops.out(s);
@@ -94,7 +84,7 @@ final class Layout {
 
     Tensor flip(Tensor x, int dim) {
         int[] s = x.shape();
-        int dd = axis(x, dim);
+        int dd = OpShapes.axis("dim", x, dim);
         int[] st = StridedMap.contiguous(s);
         int start = (s[dd] - 1) * st[dd];
         st[dd] = -st[dd];
@@ -131,15 +121,10 @@ final class Layout {
     }
 
     Tensor embedding(Tensor table, Tensor ids) {
-        if (table.rank() != 2) throw OpShapes.error("embedding", "table must be [V, D]", table);
         if (!ids.isHost()) throw OpShapes.error("embedding", "ids must be a host I64/I32 tensor", ids);
-        int v = table.dim(0), d = table.dim(1);
         long[] is = ids.toLongArray();
-        for (long id : is) {
-            if (id < 0 || id >= v) throw new IllegalArgumentException("embedding: id " + id + " outside vocabulary of " + v);
-        }
-        int[] s = Arrays.copyOf(ids.shape(), ids.rank() + 1);
-        s[ids.rank()] = d;
+        int[] s = OpShapes.embedding(table, ids, is);
+        int d = table.dim(1);
         try (Operands ops = backend.operands()) {
             Tensor o = ops.out(s);
             if (is.length == 0) return o;

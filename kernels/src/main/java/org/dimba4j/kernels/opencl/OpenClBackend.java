@@ -296,12 +296,7 @@ public final class OpenClBackend implements Backend {
     @Override public Tensor affine(Tensor x, float s, float t) { return unary(x, ElementwiseKernels.UN_AFFINE, s, t); }
 
     private Tensor binary(String name, Tensor a, Tensor b, int code) {
-        int[] os;
-        try {
-            os = Shape.broadcast(a.shape(), b.shape());
-        } catch (IllegalArgumentException e) {
-            throw OpShapes.error(name, "shapes do not broadcast", a, b);
-        }
+        int[] os = OpShapes.broadcast(name, a, b);
         try (Operands ops = operands()) {
             int ao = ops.in(a), bo = ops.in(b);
             Tensor o = ops.out(os);

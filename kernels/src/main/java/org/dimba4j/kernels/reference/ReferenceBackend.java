@@ -356,12 +356,7 @@ public class ReferenceBackend implements Backend {
     }
 
     private static Tensor broadcast(String name, Tensor a, Tensor b, Op2 op) {
-        int[] as = a.shape(), bs = b.shape(), os;
-        try {
-            os = Shape.broadcast(as, bs);
-        } catch (IllegalArgumentException ex) {
-            throw OpShapes.error(name, "shapes do not broadcast", a, b);
-        }
+        int[] as = a.shape(), bs = b.shape(), os = OpShapes.broadcast(name, a, b);
         float[] x = f(a), y = f(b), o = new float[Math.toIntExact(Shape.numel(os))];
         long[] ast = broadcastStrides(as, os), bst = broadcastStrides(bs, os);
         int[] idx = new int[os.length];
@@ -516,15 +511,13 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Tensor embedding(Tensor table, Tensor ids) {
-        int v = table.dim(0), d = table.dim(1);
         long[] is = ids.toLongArray();
+        int[] s = OpShapes.embedding(table, ids, is);
+        int d = table.dim(1);
         float[] o = new float[Math.multiplyExact(is.length, d)];
         for (int r = 0; r < is.length; r++) {
-            if (is[r] < 0 || is[r] >= v) throw new IllegalArgumentException("embedding: id " + is[r] + " outside vocabulary of " + v);
             for (int c = 0; c < d; c++) o[r * d + c] = table.getFlat(is[r] * d + c);
         }
-        int[] s = Arrays.copyOf(ids.shape(), ids.rank() + 1);
-        s[ids.rank()] = d;
         return out(o, s);
     }
 }
