@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,17 +19,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class TokenizeCommandTest {
     // surefire runs in the module folder; the fixtures live with the tokenizer's own tests
     static final Path FIXTURE = Path.of("../io/src/test/resources/fixtures/tokenizer/unigram");
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     static String expectedLine(JsonNode c, String key) {
         StringJoiner j = new StringJoiner(" ");
@@ -53,14 +39,14 @@ class TokenizeCommandTest {
             want.append(expectedLine(c, "sp")).append(System.lineSeparator());
             if (++n == 40) break;
         }
-        Run r = run(args.toArray(String[]::new));
+        CliRun r = CliRun.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertEquals(want.toString(), r.out());
     }
 
     @Test
     void emptyStringPrintsOnlyEos() {
-        Run r = run("tokenize", "--tokenizer", FIXTURE.toString(), "");
+        CliRun r = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString(), "");
         assertEquals(0, r.code(), r.err());
         assertEquals("1" + System.lineSeparator(), r.out());
     }
@@ -69,7 +55,7 @@ class TokenizeCommandTest {
     void inputFileGivesOneLinePerLineAndMaxLengthKeepsEosLast(@TempDir Path tmp) throws IOException {
         Path file = tmp.resolve("prompts.txt");
         Files.writeString(file, "a photo of a cat sitting on a red chair under the tree\n\ncat\n", StandardCharsets.UTF_8);
-        Run full = run("tokenize", "--tokenizer", FIXTURE.resolve("tokenizer.json").toString(), "--input-file", file.toString());
+        CliRun full = CliRun.run("tokenize", "--tokenizer", FIXTURE.resolve("tokenizer.json").toString(), "--input-file", file.toString());
         assertEquals(0, full.code(), full.err());
         String[] lines = full.out().split(System.lineSeparator());
         assertEquals(3, lines.length);
@@ -78,7 +64,7 @@ class TokenizeCommandTest {
         assertTrue(longIds.length > 5);
         assertEquals("1", longIds[longIds.length - 1]);
 
-        Run cut = run("tokenize", "--tokenizer", FIXTURE.resolve("tokenizer.json").toString(), "--max-length", "5", "--input-file", file.toString());
+        CliRun cut = CliRun.run("tokenize", "--tokenizer", FIXTURE.resolve("tokenizer.json").toString(), "--max-length", "5", "--input-file", file.toString());
         assertEquals(0, cut.code(), cut.err());
         String[] cutLines = cut.out().split(System.lineSeparator());
         assertEquals(String.join(" ", longIds[0], longIds[1], longIds[2], longIds[3], "1"), cutLines[0]);
@@ -87,15 +73,15 @@ class TokenizeCommandTest {
 
     @Test
     void badArgumentsAreUsageErrors() {
-        Run both = run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", "x.txt", "hello");
+        CliRun both = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", "x.txt", "hello");
         assertEquals(2, both.code());
         assertTrue(both.err().contains("not both"), both.err());
-        Run none = run("tokenize", "--tokenizer", FIXTURE.toString());
+        CliRun none = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString());
         assertEquals(2, none.code());
-        Run badLen = run("tokenize", "--tokenizer", FIXTURE.toString(), "--max-length", "0", "hi");
+        CliRun badLen = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString(), "--max-length", "0", "hi");
         assertEquals(2, badLen.code());
         assertTrue(badLen.err().contains("--max-length"), badLen.err());
-        Run missing = run("tokenize", "--tokenizer", "no/such/dir", "hi");
+        CliRun missing = CliRun.run("tokenize", "--tokenizer", "no/such/dir", "hi");
         assertEquals(1, missing.code());
         assertTrue(missing.err().startsWith("dimba: error: ") && missing.err().contains("no/such/dir"), missing.err());
     }
