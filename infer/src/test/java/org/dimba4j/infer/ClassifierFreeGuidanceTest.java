@@ -86,8 +86,12 @@ class ClassifierFreeGuidanceTest {
         float[] got = cfg.predict(x, 500f).floats();
         assertEquals(List.of(2), batches);
         float[] c = forward(cond, condMask, 500f);
+        // equal up to the CPU backend's run-to-run rounding (its vector reductions change order once the JIT compiles them)
         for (int b = 0; b < 2; b++) {
-            for (int i = 0; i < 4 * 64; i++) assertEquals(c[b * 8 * 64 + i], got[b * 4 * 64 + i]);
+            for (int i = 0; i < 4 * 64; i++) {
+                float want = c[b * 8 * 64 + i];
+                assertEquals(want, got[b * 4 * 64 + i], 1e-5f * Math.max(1f, Math.abs(want)));
+            }
         }
     }
 

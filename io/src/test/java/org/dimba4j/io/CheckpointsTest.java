@@ -69,6 +69,20 @@ class CheckpointsTest {
     }
 
     @Test
+    void officialFormatTinyCheckpointEqualsTheSafetensorsFolder() {
+        // the parity helper's tiny model saved by the official code (torch, under 'state_dict') and as safetensors
+        Path pt = Path.of("../models/tiny-reference-official/tiny.pt"), st = Path.of("../models/tiny-reference/transformer");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(pt) && Files.isDirectory(st), "tiny reference model not present");
+        try (TensorSource a = Checkpoints.open(pt); TensorSource b = Checkpoints.open(st)) {
+            assertEquals(b.names().stream().sorted().toList(), a.names().stream().sorted().toList());
+            for (String n : b.names()) {
+                assertEquals(b.info(n).dtype(), a.info(n).dtype(), n);
+                assertArrayEquals(b.get(n).toFloatArray(), a.get(n).toFloatArray(), n);
+            }
+        }
+    }
+
+    @Test
     void emptyFolderSaysWhatItLookedFor() {
         var e = assertThrows(CheckpointException.class, () -> Checkpoints.open(dir));
         assertTrue(e.getMessage().contains("no checkpoint in " + dir), e.getMessage());

@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 NoiseCommand.class,
                 DevicesCommand.class,
+                GenerateCommand.class,
+                ForwardCommand.class,
+                ImportOfficialCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -110,6 +110,6 @@ public final class SafetensorsFile implements TensorSource {
 
     @Override
     public void close() {
-        if (arena != null) arena.close();
+        if (arena != null && arena.scope().isAlive()) arena.close(); // idempotent, as AutoCloseable advises
     }
 }

@@ -245,6 +245,6 @@ public final class TorchCheckpoint implements TensorSource {
 
     @Override
     public void close() {
-        if (arena != null) arena.close();
+        if (arena != null && arena.scope().isAlive()) arena.close(); // idempotent, as AutoCloseable advises
     }
 }

@@ -17,7 +17,7 @@ final class TorchGlobals {
 
     enum Kind {
         REBUILD_TENSOR_V2, REBUILD_TENSOR, REBUILD_PARAMETER, REBUILD_PARAMETER_WITH_STATE, REBUILD_FROM_TYPE_V2,
-        TENSOR_TYPE, STORAGE_TYPE, ORDERED_DICT, DICT, LIST, TUPLE, SET, FROZENSET, CODECS_ENCODE, TORCH_SIZE
+        TENSOR_TYPE, STORAGE_TYPE, DTYPE_VALUE, DEVICE, ORDERED_DICT, DICT, LIST, TUPLE, SET, FROZENSET, CODECS_ENCODE, TORCH_SIZE
     }
 
     private static final Map<String, DType> STORAGES = Map.ofEntries(
@@ -27,7 +27,12 @@ final class TorchGlobals {
             Map.entry("ShortStorage", DType.I16), Map.entry("CharStorage", DType.I8),
             Map.entry("ByteStorage", DType.U8), Map.entry("BoolStorage", DType.BOOL));
 
+    /** torch dtype objects, which training scripts sometimes store beside the weights (inert values here). */
+    private static final java.util.Set<String> DTYPES = java.util.Set.of("float32", "float", "float16", "half", "bfloat16",
+            "float64", "double", "int64", "long", "int32", "int", "int16", "short", "int8", "uint8", "bool");
+
     private static final Map<String, Kind> ALLOWED = Map.ofEntries(
+            Map.entry("torch.device", Kind.DEVICE),
             Map.entry("torch._utils._rebuild_tensor_v2", Kind.REBUILD_TENSOR_V2),
             Map.entry("torch._utils._rebuild_tensor", Kind.REBUILD_TENSOR),
             Map.entry("torch._utils._rebuild_parameter", Kind.REBUILD_PARAMETER),
@@ -47,6 +52,7 @@ final class TorchGlobals {
         String m = module.equals("__builtin__") ? "builtins" : module; // protocol-2 pickles use Python 2 names
         String full = m + "." + name;
         if (m.equals("torch") && STORAGES.containsKey(name)) return new Py.Global(Kind.STORAGE_TYPE, full);
+        if (m.equals("torch") && DTYPES.contains(name)) return new Py.Global(Kind.DTYPE_VALUE, full);
         Kind k = ALLOWED.get(full);
         if (k == null) {
             throw new TorchCheckpointException(where + ": refusing global '" + module + "." + name
@@ -100,7 +106,13 @@ final class TorchGlobals {
                 }
                 yield s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             }
-            case TENSOR_TYPE, STORAGE_TYPE -> throw bad(where, "'" + f.name() + "' cannot be called");
+            case DEVICE -> { // torch.device("cuda", 0) -> "cuda:0": only a name is kept
+                if (a.isEmpty() || a.size() > 2 || !(a.get(0) instanceof String type) || (a.size() == 2 && !(a.get(1) instanceof Long))) {
+                    throw bad(where, f.name() + " takes (type[, index])");
+                }
+                yield a.size() == 2 ? type + ":" + a.get(1) : type;
+            }
+            case TENSOR_TYPE, STORAGE_TYPE, DTYPE_VALUE -> throw bad(where, "'" + f.name() + "' cannot be called");
         };
     }
 

@@ -27,7 +27,9 @@ class TorchCheckpointFuzzTest {
         List<byte[]> seeds = List.of(
                 Files.readAllBytes(TorchCheckpointTest.DIR.resolve("views.pt")),
                 Files.readAllBytes(TorchCheckpointTest.DIR.resolve("nested.pt")),
-                Files.readAllBytes(TorchCheckpointTest.DIR.resolve("dtypes.pt")));
+                Files.readAllBytes(TorchCheckpointTest.DIR.resolve("dtypes.pt")),
+                Files.readAllBytes(TorchCheckpointTest.DIR.resolve("zip64.pt")),
+                Files.readAllBytes(TorchCheckpointTest.DIR.resolve("extras.pt")));
         SplittableRandom rnd = new SplittableRandom(SEED);
         int accepted = 0, rejected = 0;
         for (int c = 0; c < CASES; c++) {

@@ -61,6 +61,26 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void plainValuesBesideTheWeights() {
+        // dtypes, devices, sets, bytes, None, big ints: allowed like torch.load(weights_only=True), never executed
+        try (TorchCheckpoint c = TorchCheckpoint.open(DIR.resolve("extras.pt"))) {
+            assertEquals("model", c.selectedKey());
+            assertSameTensors("extras.model.expected.safetensors", c);
+            assertEquals("-5", c.metadata().get("neg"));
+            assertEquals("3.25", c.metadata().get("pi"));
+            assertEquals("1180591620717411303424", c.metadata().get("big"));
+        }
+    }
+
+    @Test
+    void zip64Archives() {
+        // what archives over 4 GiB look like: sizes and offsets in zip64 extra fields, zip64 end records
+        try (TorchCheckpoint c = TorchCheckpoint.open(DIR.resolve("zip64.pt"))) {
+            assertSameTensors("views.expected.safetensors", c);
+        }
+    }
+
+    @Test
     void sharedStoragesAreViewsOfOneMapping() {
         try (TorchCheckpoint c = TorchCheckpoint.open(DIR.resolve("views.pt"))) {
             assertTrue(c.sharesStorage("a", "shared_row"));

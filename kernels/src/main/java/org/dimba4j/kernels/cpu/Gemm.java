@@ -50,14 +50,16 @@ final class Gemm {
                               float[] c, int cOff, int ldc, boolean accumulate) {
         float[][] buf = BUFFERS.get();
         float[] bp = buf[0], tileA = buf[1], tileC = buf[2];
-        for (int jc = j0; jc < j1; jc += NC) {
-            int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+        // equal blocks rather than full ones plus a thin remainder (K = 1152 -> 3 x 384, not 512 + 512 + 128)
+        int kcb = balanced(k, KC, 1), ncb = balanced(j1 - j0, NC, NR), mcb = balanced(i1 - i0, MC, MR);
+        for (int jc = j0; jc < j1; jc += ncb) {
+            int nc = Math.min(ncb, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcb) {
+                int kc = Math.min(kcb, k - pc);
                 PackB.pack(b, pc, kc, jc, nc, bp);
                 boolean add = accumulate || pc > 0;
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
+                for (int ic = i0; ic < i1; ic += mcb) {
+                    int mc = Math.min(mcb, i1 - ic);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr), panel = (jr / NR) * kc * NR;
                         for (int ir = 0; ir < mc; ir += MR) {
@@ -73,6 +75,13 @@ final class Gemm {
                 }
             }
         }
+    }
+
+    /** The size of ceil(n / max) equal blocks, rounded up to a multiple of unit and at most max. */
+    private static int balanced(int n, int max, int unit) {
+        int blocks = Math.max(1, (n + max - 1) / max);
+        int size = (n + blocks - 1) / blocks;
+        return Math.min(max, (size + unit - 1) / unit * unit);
     }
 
     /** A partial tile: copy the valid rows of A into a zero-padded MR x kc tile, run the kernel into a scratch C, copy back. */

@@ -82,34 +82,42 @@ final class PackB {
                 .intoArray(dst, d);
     }
 
-    /** Columns of b are contiguous (a transposed operand, e.g. a [out, in] weight): read along k. */
+    /** Lane i of a scatter goes i panel rows further: one weight row (a B column) lands down its panel column. */
+    private static final int[] DOWN = new int[S.length()];
+
+    static {
+        for (int i = 0; i < DOWN.length; i++) DOWN[i] = i * Gemm.NR;
+    }
+
+    /**
+     * Columns of b are contiguous (a transposed operand, e.g. a [out, in] weight): read each column along k with
+     * vector loads (widening bf16 in registers) and scatter it down its panel column.
+     */
     private static void packColumns(MatrixView b, int k0, int kc, int jb, int cols, float[] dst, int base) {
-        final int nr = Gemm.NR;
+        final int nr = Gemm.NR, l = S.length();
         long cs = b.colStride(), rs = b.rowStride();
         float[] arr = b.array();
-        if (arr != null && rs == 1) {
-            for (int j = 0; j < cols; j++) {
-                int src = (int) (b.off() + (long) (jb + j) * cs + k0), d = base + j;
-                for (int p = 0; p < kc; p++) dst[d + p * nr] = arr[src + p];
-            }
-            return;
-        }
         MemorySegment seg = b.segment();
-        if (seg != null && rs == 1 && b.dtype() != DType.F32) {
-            boolean bf16 = b.dtype() == DType.BF16;
-            for (int j = 0; j < cols; j++) {
-                long src = 2 * (b.off() + (jb + j) * cs + k0);
-                int d = base + j;
-                if (bf16) {
-                    for (int p = 0; p < kc; p++) dst[d + p * nr] = Float.intBitsToFloat(seg.get(MatrixView.I16, src + 2L * p) << 16);
-                } else {
-                    for (int p = 0; p < kc; p++) dst[d + p * nr] = Float.float16ToFloat(seg.get(MatrixView.I16, src + 2L * p));
-                }
-            }
-            return;
-        }
+        int kv = kc - kc % l;
+        float[] tmp = new float[l];
         for (int j = 0; j < cols; j++) {
-            for (int p = 0; p < kc; p++) dst[base + j + p * nr] = b.get(k0 + p, jb + j);
+            long src = b.off() + (jb + j) * cs + k0; // element offset of (k0, jb + j) when rs == 1
+            int d = base + j, p = 0;
+            if (rs == 1 && arr != null) {
+                for (; p < kv; p += l) FloatVector.fromArray(S, arr, (int) src + p).intoArray(dst, d + p * nr, DOWN, 0);
+            } else if (rs == 1 && b.dtype() == DType.BF16) {
+                for (; p < kv; p += l) {
+                    widenBf16(seg, 2 * (src + p), tmp, 0);
+                    FloatVector.fromArray(S, tmp, 0).intoArray(dst, d + p * nr, DOWN, 0);
+                }
+            } else if (rs == 1 && b.dtype() == DType.F32) {
+                for (; p < kv; p += l) {
+                    FloatVector.fromMemorySegment(S, seg, 4 * (src + p), ByteOrder.LITTLE_ENDIAN).intoArray(dst, d + p * nr, DOWN, 0);
+                }
+            } else if (rs == 1 && b.dtype() == DType.F16) {
+                for (; p < kc; p++) dst[d + p * nr] = Float.float16ToFloat(seg.get(MatrixView.I16, 2 * (src + p)));
+            }
+            for (; p < kc; p++) dst[d + p * nr] = b.get(k0 + p, jb + j);
         }
     }
 }

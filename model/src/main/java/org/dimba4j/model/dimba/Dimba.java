@@ -1,19 +1,14 @@
 package org.dimba4j.model.dimba;
 
 import org.dimba4j.io.TensorSource;
-import org.dimba4j.io.safetensors.SafetensorsFile;
-import org.dimba4j.io.safetensors.ShardedSafetensors;
+import org.dimba4j.io.Checkpoints;
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.model.nn.Linear;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * The Dimba denoiser (feizc/Dimba {@code Dimba}): PixArt blocks interleaved with bidirectional Mamba layers.
@@ -38,17 +33,18 @@ public final class Dimba implements AutoCloseable {
     private final List<MambaBlock> mambaBlocks;
     private final T2IFinalLayer finalLayer;
 
-    private Dimba(DimbaConfig config, TensorSource weights, Backend be) {
+    private Dimba(DimbaConfig config, TensorSource weights, Backend be, boolean mambaLayers) {
         this.config = config;
         this.be = be;
         this.weights = weights;
-        DimbaKeys k = DimbaKeys.checked(config, weights);
+        DimbaKeys k = DimbaKeys.checked(config, weights, mambaLayers);
         xEmbedder = k.xEmbedder();
         tEmbedder = k.tEmbedder();
         tBlock = k.tBlock();
         yEmbedder = k.yEmbedder();
         blocks = IntStream.range(0, config.depth()).mapToObj(k::block).toList();
-        mambaBlocks = IntStream.range(0, config.mambaDepth()).mapToObj(k::mambaBlock).toList();
+        int mambaCount = mambaLayers ? config.mambaDepth() : 0;
+        mambaBlocks = IntStream.range(0, mambaCount).mapToObj(k::mambaBlock).toList();
         finalLayer = k.finalLayer();
     }
 
@@ -64,33 +60,35 @@ public final class Dimba implements AutoCloseable {
 
     /** A model over tensors already opened; the model owns (and closes) the source, also when they do not fit. */
     public static Dimba of(DimbaConfig config, TensorSource weights, Backend be) {
+        return build(config, weights, be, true);
+    }
+
+    /**
+     * The same network with its Mamba layers removed: the DimbaBlocks alone at the same width and depth, i.e. a
+     * PixArt-alpha stack ({@code x = blocks[i](x, y, t0, mask)}, then the final layer). For the paper's hybrid
+     * versus pure-attention comparison; {@code weights} must hold exactly {@code DimbaKeys.expected(config, false)}.
+     */
+    public static Dimba attentionOnly(DimbaConfig config, TensorSource weights, Backend be) {
+        return build(config, weights, be, false);
+    }
+
+    private static Dimba build(DimbaConfig config, TensorSource weights, Backend be, boolean mambaLayers) {
         try {
-            return new Dimba(config, weights, be);
+            return new Dimba(config, weights, be, mambaLayers);
         } catch (RuntimeException e) {
             weights.close();
             throw e;
         }
     }
 
-    static TensorSource openWeights(Path dir) {
-        List<Path> index = list(dir, ".safetensors.index.json");
-        if (index.size() == 1) return ShardedSafetensors.open(index.get(0));
-        if (index.size() > 1) throw new IllegalArgumentException("more than one *.safetensors.index.json in " + dir + ": " + index);
-        List<Path> found = list(dir, ".safetensors");
-        if (found.size() == 1) return SafetensorsFile.open(found.get(0));
-        if (found.isEmpty()) {
-            throw new IllegalArgumentException("no *.safetensors weights in " + dir
-                    + " (an official .pt checkpoint must be converted first: dimba convert IN.pt OUT.safetensors)");
-        }
-        throw new IllegalArgumentException("more than one *.safetensors file and no index in " + dir + ": " + found);
+    /** Whether the Mamba layers are present (false for {@link #attentionOnly}). */
+    public boolean hasMambaLayers() {
+        return !mambaBlocks.isEmpty();
     }
 
-    private static List<Path> list(Path dir, String suffix) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list transformer folder " + dir, e);
-        }
+    /** The transformer weights: one safetensors file, shards with their index, or the official torch file. */
+    static TensorSource openWeights(Path dir) {
+        return Checkpoints.open(dir);
     }
 
     public DimbaConfig config() {
@@ -134,7 +132,7 @@ public final class Dimba implements AutoCloseable {
         Tensor residual = null;
         for (int i = 0; i < config.depth(); i++) {
             hidden = blocks.get(i).forward(be, hidden, cond, keyMask, t0);
-            int m = config.mambaAfterBlock(i);
+            int m = mambaBlocks.isEmpty() ? -1 : config.mambaAfterBlock(i);
             if (m >= 0) {
                 MambaBlock.State s = mambaBlocks.get(m).forward(be, hidden, residual);
                 hidden = s.hidden();

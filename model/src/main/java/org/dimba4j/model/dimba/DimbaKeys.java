@@ -32,6 +32,14 @@ public final class DimbaKeys {
 
     /** Name -> shape of every tensor of a model with this config, in the official state-dict order. */
     public static Map<String, int[]> expected(DimbaConfig c) {
+        return expected(c, true);
+    }
+
+    /**
+     * As {@link #expected(DimbaConfig)}; without {@code mambaLayers} the {@code mamba_blocks.*} tensors are left out:
+     * the pure-attention (PixArt-style) stack of {@link Dimba#attentionOnly}.
+     */
+    public static Map<String, int[]> expected(DimbaConfig c, boolean mambaLayers) {
         Map<String, int[]> m = new LinkedHashMap<>();
         int h = c.hiddenSize(), p = c.patchSize();
         m.put(POS_EMBED, new int[] {1, c.baseSize() * c.baseSize(), h});
@@ -46,7 +54,7 @@ public final class DimbaKeys {
         for (int i = 0; i < c.depth(); i++) block(m, "blocks." + i + ".", c);
         m.put("final_layer.scale_shift_table", new int[] {2, h});
         linear(m, "final_layer.linear", p * p * c.outChannels(), h, true);
-        for (int i = 0; i < c.mambaDepth(); i++) {
+        for (int i = 0; mambaLayers && i < c.mambaDepth(); i++) {
             mixer(m, "mamba_blocks." + i + ".mixer.", c, true);
             m.put("mamba_blocks." + i + ".norm.weight", new int[] {h});
         }
@@ -94,7 +102,12 @@ public final class DimbaKeys {
      * inference script deletes it) with their shapes; throws listing every missing, unexpected and mis-shaped one.
      */
     public static DimbaKeys checked(DimbaConfig c, TensorSource source) {
-        Map<String, int[]> exp = expected(c);
+        return checked(c, source, true);
+    }
+
+    /** As {@link #checked(DimbaConfig, TensorSource)}, for the tensors of {@link #expected(DimbaConfig, boolean)}. */
+    public static DimbaKeys checked(DimbaConfig c, TensorSource source, boolean mambaLayers) {
+        Map<String, int[]> exp = expected(c, mambaLayers);
         List<String> problems = new ArrayList<>();
         for (var e : exp.entrySet()) {
             if (!source.contains(e.getKey())) {
@@ -112,7 +125,7 @@ public final class DimbaKeys {
         if (!problems.isEmpty()) {
             int shown = Math.min(problems.size(), 20);
             throw new IllegalArgumentException(source.description() + " does not match the Dimba config (hidden_size "
-                    + c.hiddenSize() + ", depth " + c.depth() + ", mamba layers " + c.mambaDepth() + "): "
+                    + c.hiddenSize() + ", depth " + c.depth() + ", mamba layers " + (mambaLayers ? c.mambaDepth() : 0) + "): "
                     + problems.size() + " problem(s):\n  " + String.join("\n  ", problems.subList(0, shown))
                     + (shown < problems.size() ? "\n  ..." : ""));
         }

@@ -73,6 +73,11 @@ public final class T5Encoder implements AutoCloseable {
         return config;
     }
 
+    /** The token embedding as loaded (a view of the mapped file, in its stored dtype). */
+    Tensor embedTokens() {
+        return embedTokens;
+    }
+
     /**
      * Encodes token ids [B, L] (I64/I32) with an attention mask [B, L] (1 = token, 0 = padding; null = all
      * tokens). Padding keys are dropped from attention; padded positions still get an output, as in transformers.

@@ -112,7 +112,7 @@ class DimbaKeysTest {
     @Test
     void missingWeightsFileIsNamed(@TempDir Path dir) throws IOException {
         Files.copy(Fixtures.path("tiny/config.json"), dir.resolve("config.json"));
-        var e = assertThrows(IllegalArgumentException.class, () -> Dimba.load(dir, Backends.cpu()));
-        assertTrue(e.getMessage().contains("no *.safetensors weights in " + dir), e.getMessage());
+        var e = assertThrows(org.dimba4j.io.CheckpointException.class, () -> Dimba.load(dir, Backends.cpu()));
+        assertTrue(e.getMessage().contains("no checkpoint in " + dir), e.getMessage());
     }
 }

@@ -67,6 +67,16 @@ class T5EncoderTest {
     }
 
     @Test
+    void bf16WeightsStayMappedNotCopied() {
+        try (Backend be = Backends.cpu(); T5Encoder enc = T5Encoder.load(fixture("gated-bf16-sharded"), be)) {
+            Tensor e = enc.embedTokens();
+            assertEquals(org.dimba4j.kernels.DType.BF16, e.dtype());
+            assertNotNull(e.segment(), "embedding should be a view of the mapped shard");
+            assertFalse(e.isHostF32Array());
+        }
+    }
+
+    @Test
     void bucketsMatchTransformers() throws IOException {
         JsonNode all = new ObjectMapper().readTree(fixture("buckets.json").toFile());
         int checked = 0;
