@@ -2,7 +2,8 @@
 # Our f32 matmul against NumPy/OpenBLAS, side by side in one run (interleaved rounds, medians), on
 # M=N=K=1024 and M=1024,K=1152,N=4608. NumPy runs twice: OpenBLAS's default core detection and
 # OPENBLAS_CORETYPE=SkylakeX (AVX-512 kernels; older OpenBLAS builds detect Zen as Haswell and run AVX2).
-# Usage: bench/matmul-vs-numpy.sh [ROUNDS]   (DIMBA_PYTHON=/path/to/python picks the venv; default /work/venv)
+# Usage: bench/matmul-vs-numpy.sh [ROUNDS]   (DIMBA_PYTHON=/path/to/python picks the venv, default /work/venv;
+#        BENCH_THREADS=N runs both sides on N threads, default all cores)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/tools/find-jdk.sh"

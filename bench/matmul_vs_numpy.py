@@ -14,11 +14,15 @@ def start(name, cmd, env=None):
     return {'name': name, 'proc': p, 'label': hello[1] if len(hello) > 1 else '?'}
 
 
+threads = os.environ.get('BENCH_THREADS')  # e.g. 1: both sides single-threaded (less sensitive to a busy machine)
+jvm_threads = [f'-Ddimba.threads={threads}'] if threads else []
+np_env = dict(os.environ, OPENBLAS_NUM_THREADS=threads) if threads else dict(os.environ)
 workers = [
-    start('dimba4j', [java, '--add-modules', 'jdk.incubator.vector', '-Xmx4g', '-cp', jar, 'org.dimba4j.bench.MatmulWorker']),
-    start('numpy (default)', [python, os.path.join(here, 'numpy_worker.py')], dict(os.environ)),
-    start('numpy (SkylakeX)', [python, os.path.join(here, 'numpy_worker.py')], dict(os.environ, OPENBLAS_CORETYPE='SkylakeX')),
+    start('dimba4j', [java, '--add-modules', 'jdk.incubator.vector', '-Xmx4g', *jvm_threads, '-cp', jar, 'org.dimba4j.bench.MatmulWorker']),
+    start('numpy (default)', [python, os.path.join(here, 'numpy_worker.py')], np_env),
+    start('numpy (SkylakeX)', [python, os.path.join(here, 'numpy_worker.py')], dict(np_env, OPENBLAS_CORETYPE='SkylakeX')),
 ]
+load_before = os.getloadavg()[0]
 gflops = {(w['name'], s[:3]): [] for w in workers for s in shapes}
 for r in range(rounds):
     order = workers[r % len(workers):] + workers[:r % len(workers)]  # rotate who goes first
@@ -33,7 +37,8 @@ for w in workers:
     w['proc'].stdin.close()
     w['proc'].wait()
 
-print(f'f32 matmul, {rounds} interleaved rounds, median GFLOP/s ({os.cpu_count()} cores)')
+print(f'f32 matmul, {rounds} interleaved rounds, median GFLOP/s ({threads or os.cpu_count()} threads, '
+      f'load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after)')
 print('workers: ' + ', '.join(f"{w['name']} = {w['label']}" for w in workers))
 for m, k, n, _ in shapes:
     med = {w['name']: statistics.median(gflops[(w['name'], (m, k, n))]) for w in workers}

@@ -14,5 +14,5 @@ cp="model/target/test-classes:infer/target/lib/*"
 jvm=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx2g)
 [[ -f "$dir/model.safetensors" ]] || java "${jvm[@]}" -cp "$cp" org.dimba4j.model.t5.T5XxlScaleBench generate "$dir"
 /usr/bin/time -v java "${jvm[@]}" -cp "$cp" org.dimba4j.model.t5.T5XxlScaleBench encode "$dir" "$tokens" 2>&1 \
-  | grep -v 'WARNING: Using incubator' | grep -E 'load:|encode #|Maximum resident|Elapsed|Exit status|error|Exception'
+  | grep -v 'WARNING: Using incubator' | grep -E 'load:|encode #|Maximum resident|Elapsed|User time|System time|Percent of CPU|Exit status|error|Exception'
 [[ "${KEEP:-0}" == 1 ]] || rm -rf "$dir"

@@ -45,6 +45,6 @@ public final class Backends {
             return cpu();
         }
         System.err.println("[dimba4j] auto: OpenCL GPU " + gpu.get().name());
-        return OpenClBackend.create(gpu.get(), Integer.getInteger("dimba.opencl.arenaMB", OpenClBackend.DEFAULT_ARENA_MB));
+        return OpenClBackend.create(gpu.get(), OpenClBackend.defaultArenaMB(gpu.get()));
     }
 }

@@ -74,7 +74,7 @@ public final class OfficialConfigDeriver {
         }
         int heads;
         if (o.numHeads().isPresent()) heads = o.numHeads().getAsInt();
-        else if (v != null) heads = OfficialVariant.NUM_HEADS;
+        else if (v != null) heads = v.numHeads();
         else throw new IllegalArgumentException(ckpt.description() + " (hidden " + hidden + ", depth " + depth
                 + ") is not a released Dimba size: give --num-heads");
         check(hidden % heads == 0, ckpt, "hidden size " + hidden + " is not divisible by " + heads + " heads");

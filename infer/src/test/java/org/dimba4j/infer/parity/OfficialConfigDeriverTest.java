@@ -6,6 +6,7 @@ import org.dimba4j.infer.parity.OfficialConfigDeriver.Overrides;
 import org.dimba4j.io.TensorSource;
 import org.dimba4j.io.safetensors.SafetensorsFile;
 import org.dimba4j.kernels.DType;
+import org.dimba4j.model.dimba.DimbaConfig;
 import org.dimba4j.kernels.Storage;
 import org.dimba4j.kernels.Tensor;
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,10 @@ class OfficialConfigDeriverTest {
     }
 
     @Test
-    void releasedLargeAt512IsRecognisedFromShapes() {
+    void releasedLargeAt512IsRecognisedFromShapes() throws IOException {
         Map<String, Object> c = OfficialConfigDeriver.derive(official(1152, 28, true, 1024), Overrides.none());
+        assertEquals(OfficialVariant.L_512.config(),
+                DimbaConfig.parse(new ObjectMapper().writeValueAsString(c), "derived"));
         assertEquals("dimba-l-512", c.get("_official_variant"));
         assertEquals(64, c.get("input_size"));
         assertEquals(16, c.get("num_heads"));
@@ -63,7 +66,7 @@ class OfficialConfigDeriverTest {
     }
 
     @Test
-    void giantAt1024WithoutPosEmbedNeedsTheVariant() {
+    void giantAt1024WithoutPosEmbedNeedsTheVariant() throws IOException {
         TensorSource g = official(1408, 40, false, 0);
         var e = assertThrows(IllegalArgumentException.class, () -> OfficialConfigDeriver.derive(g, Overrides.none()));
         assertTrue(e.getMessage().endsWith("has no pos_embed to tell its resolution: give --variant or --image-size"));
@@ -72,6 +75,7 @@ class OfficialConfigDeriverTest {
         assertEquals(128, c.get("input_size"));
         assertEquals(2.0, c.get("pe_interpolation"));
         assertEquals(40, c.get("depth"));
+        assertEquals(OfficialVariant.G_1024.config(), DimbaConfig.parse(new ObjectMapper().writeValueAsString(c), "g"));
         var wrong = assertThrows(IllegalArgumentException.class, () -> OfficialConfigDeriver.derive(g,
                 new Overrides(OfficialVariant.L_1024, OptionalInt.empty(), OptionalInt.empty(), OptionalDouble.empty())));
         assertTrue(wrong.getMessage().contains("dimba-l-1024 has hidden 1152, depth 28, 1024 px; the checkpoint has "

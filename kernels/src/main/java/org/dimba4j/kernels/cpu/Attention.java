@@ -107,7 +107,7 @@ final class Attention {
             e.intoArray(s, so + j);
             sum = sum.add(e);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return VMath.sumLanes(sum);
     }
 
     /** acc[r][c] = sum_j p[r][j] vp[j][c] for four rows; vectors run over the head dim. */

@@ -287,4 +287,32 @@ public class CpuBackend extends ReferenceBackend {
     public Tensor max(Tensor x, int dim) {
         return reduce(Reductions.Kind.MAX, x, dim);
     }
+
+    // ---- layout (slice, concat and flip are already row copies in the reference) ----
+
+    @Override
+    public Tensor permute(Tensor x, int... axes) {
+        int[] s = x.shape();
+        boolean[] seen = new boolean[s.length];
+        if (axes.length != s.length) throw error("permute", "axes " + Arrays.toString(axes) + " do not match rank", x);
+        for (int a : axes) {
+            if (a < 0 || a >= s.length || seen[a]) throw error("permute", "axes " + Arrays.toString(axes) + " are not a permutation", x);
+            seen[a] = true;
+        }
+        int[] os = new int[s.length];
+        for (int i = 0; i < s.length; i++) os[i] = s[axes[i]];
+        return Tensor.of(Layout.permute(floats(x), s, axes), os);
+    }
+
+    @Override
+    public Tensor upsampleNearest2d(Tensor x, int factor) {
+        int[] s = x.shape();
+        if (s.length < 2 || factor < 1) throw error("upsampleNearest2d", "needs [..., H, W] and a factor >= 1, got " + factor, x);
+        int h = s[s.length - 2], w = s[s.length - 1];
+        int planes = h * w == 0 ? 0 : Math.toIntExact(x.numel() / ((long) h * w));
+        float[] o = Layout.upsampleNearest(floats(x), planes, h, w, factor);
+        s[s.length - 2] = h * factor;
+        s[s.length - 1] = w * factor;
+        return Tensor.of(o, s);
+    }
 }

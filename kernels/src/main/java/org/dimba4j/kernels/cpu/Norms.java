@@ -41,7 +41,7 @@ final class Norms {
         FloatVector acc = FloatVector.zero(S);
         int i = 0, bound = S.loopBound(n);
         for (; i < bound; i += S.length()) acc = acc.add(FloatVector.fromArray(S, x, base + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VMath.sumLanes(acc);
         for (; i < n; i++) s += x[base + i];
         return s;
     }
@@ -54,7 +54,7 @@ final class Norms {
             FloatVector d = FloatVector.fromArray(S, x, base + i).sub(mean);
             acc = d.fma(d, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VMath.sumLanes(acc);
         for (; i < n; i++) s += (x[base + i] - mean) * (x[base + i] - mean);
         return s;
     }
@@ -84,7 +84,7 @@ final class Norms {
                     e.intoArray(o, base + i);
                     acc = acc.add(e);
                 }
-                float z = acc.reduceLanes(VectorOperators.ADD);
+                float z = VMath.sumLanes(acc);
                 for (; i < c; i++) {
                     o[base + i] = (float) Math.exp(x[base + i] - m);
                     z += o[base + i];

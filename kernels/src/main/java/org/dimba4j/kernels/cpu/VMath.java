@@ -67,10 +67,40 @@ final class VMath {
         return y.blend(y.neg(), x.compare(VectorOperators.LT, 0f));
     }
 
-    /** log(1 + e^x), x returned as is above 20 (PyTorch's softplus threshold). */
+    /**
+     * log(1 + e^x) = max(x, 0) + log1p(e^-|x|), x returned as is above 20 (PyTorch's softplus threshold). The
+     * log1p is a series here rather than {@code lanewise(LOG1P)}, whose out-of-line code may round differently
+     * before and after JIT compilation: results must not depend on how warm the JVM is.
+     */
     static FloatVector softplus(FloatVector x) {
-        FloatVector y = exp(x).lanewise(VectorOperators.LOG1P);
+        FloatVector y = x.blend(0f, x.compare(VectorOperators.LT, 0f)).add(log1pUnit(exp(x.abs().neg())));
         return y.blend(x, x.compare(VectorOperators.GT, 20f));
+    }
+
+    /** log(1 + y) for y in [0, 1]: 2 atanh(s) with s = y / (2 + y) <= 1/3, eight odd terms (error < 1e-8). */
+    static FloatVector log1pUnit(FloatVector y) {
+        FloatVector s = y.div(y.add(2f)), s2 = s.mul(s);
+        FloatVector p = FloatVector.broadcast(S, 1f / 15);
+        p = p.fma(s2, FloatVector.broadcast(S, 1f / 13));
+        p = p.fma(s2, FloatVector.broadcast(S, 1f / 11));
+        p = p.fma(s2, FloatVector.broadcast(S, 1f / 9));
+        p = p.fma(s2, FloatVector.broadcast(S, 1f / 7));
+        p = p.fma(s2, FloatVector.broadcast(S, 1f / 5));
+        p = p.fma(s2, FloatVector.broadcast(S, 1f / 3));
+        p = p.fma(s2, FloatVector.broadcast(S, 1f));
+        return p.mul(s.add(s));
+    }
+
+    /**
+     * The lanes' sum in a fixed order. {@code reduceLanes(ADD)} adds in a different order when interpreted and
+     * when compiled, so the same input could give different bits early and late in a run.
+     */
+    static float sumLanes(FloatVector v) {
+        float[] t = new float[S.length()];
+        v.intoArray(t, 0);
+        float s = 0f;
+        for (float f : t) s += f;
+        return s;
     }
 
     /** Scalar twins for loop tails, same formulas in float. */

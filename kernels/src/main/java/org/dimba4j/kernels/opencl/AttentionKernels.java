@@ -37,7 +37,7 @@ abstract class AttentionKernels extends MatmulKernels {
         boolean active = i < n2;
         int qBase = aOff + (b * n2 + i) * hd + h * d;
         for (int c = 0; c < d; c++) {
-            qRow[c] = active ? mem[qBase + c] * f0 : 0f;
+            qRow[c] = active ? ld(qBase + c) * f0 : 0f;
             accRow[c] = 0f;
         }
         int biasRow = eOff + (((n6 == 1 ? b * n1 : 0) + h) * n2 + i) * n3;
@@ -47,13 +47,13 @@ abstract class AttentionKernels extends MatmulKernels {
             for (int x = lid; x < TK * d; x += TQ) {
                 int j = jb + x / d;
                 int kv = (b * n3 + j) * hd + h * d + x % d;
-                tileK[x] = j < n3 ? mem[bOff + kv] : 0f;
-                tileV[x] = j < n3 ? mem[cOff + kv] : 0f;
+                tileK[x] = j < n3 ? ld(bOff + kv) : 0f;
+                tileV[x] = j < n3 ? ld(cOff + kv) : 0f;
             }
             if (lid < TK) {
                 int j = jb + lid;
                 float keep = j < n3 ? 1f : 0f;
-                if (j < n3 && dOff >= 0) keep = mem[dOff + b * n3 + j] != 0f ? 1f : 0f;
+                if (j < n3 && dOff >= 0) keep = ld(dOff + b * n3 + j) != 0f ? 1f : 0f;
                 tileKeep[lid] = keep;
             }
             localBarrier();
@@ -64,7 +64,7 @@ abstract class AttentionKernels extends MatmulKernels {
                     if (tileKeep[jj] != 0f) {
                         s = 0f;
                         for (int c = 0; c < d; c++) s += qRow[c] * tileK[jj * d + c];
-                        if (eOff >= 0) s += mem[biasRow + jb + jj];
+                        if (eOff >= 0) s += ld(biasRow + jb + jj);
                         blockMax = max(blockMax, s);
                     }
                     scores[jj] = s;
@@ -87,7 +87,7 @@ abstract class AttentionKernels extends MatmulKernels {
         }
         if (active) {
             float inv = l > 0f ? 1f / l : 0f;
-            for (int c = 0; c < d; c++) mem[oOff + (b * n2 + i) * hd + h * d + c] = accRow[c] * inv;
+            for (int c = 0; c < d; c++) st(oOff + (b * n2 + i) * hd + h * d + c, accRow[c] * inv);
         }
     }
 }

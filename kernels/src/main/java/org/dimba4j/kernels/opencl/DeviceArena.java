@@ -11,13 +11,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Device memory of one {@link OpenClBackend}: the {@link DeviceKernel} with its {@code float[]} arena, a first-fit
- * allocator over it (ranges come back when their {@link DeviceStorage} is unreachable), staged transfers, and
+ * Device memory of one {@link OpenClBackend}: the {@link DeviceKernel} with its {@code float[]} arenas, a first-fit
+ * allocator over them (ranges come back when their {@link DeviceStorage} is unreachable), staged transfers, and
  * launches. Every launch and transfer holds this object's lock: an Aparapi kernel is not reentrant.
  *
- * <p>Limits: Aparapi keeps buffer sizes in a jint, so one arena holds at most 2 GiB (512 Mi floats). On GPUs the arena
- * must not move in the Java heap (Aparapi would re-create its buffer from the stale host copy), so it is allocated
- * once, large, and never replaced: G1 does not move humongous arrays.
+ * <p>Limits: Aparapi keeps buffer sizes in a jint, so one arena holds just under 2 GiB; up to
+ * {@link KernelBase#MAX_ARENAS} of them give 8 GiB. Each has a host twin of the same size in the Java heap (Aparapi
+ * binds device buffers to Java arrays). On GPUs an arena must not move in the heap (Aparapi would re-create its
+ * buffer from the stale host copy), so arenas are allocated once, large, and never replaced: G1 does not move
+ * humongous arrays outside full GCs.
  */
 final class DeviceArena implements AutoCloseable {
     static final int ALIGN = 16;
@@ -26,20 +28,41 @@ final class DeviceArena implements AutoCloseable {
     static final int LOCAL_1D = 64;
     private static final Cleaner CLEANER = Cleaner.create();
 
+    static {
+        // Aparapi hands later kernel instances the program binary of the first; PoCL then rebuilds it from scratch
+        // (tens of seconds) because its disk cache is keyed by source. From source, every instance hits that cache.
+        com.aparapi.internal.kernel.KernelRunner.BINARY_CACHING_DISABLED = true;
+    }
+
     private final OpenCLDevice device;
     private final DeviceKernel kernel;
-    private final int capacity;
+    /** Largest arena: its byte size must fit Aparapi's jint, and addresses must fit {@link KernelBase#ARENA_BITS}. */
+    static final int MAX_ARENA_FLOATS = (1 << KernelBase.ARENA_BITS) - 1024;
+
+    private final long capacity;
     /** Free ranges: offset -> length, coalesced. */
     private final TreeMap<Integer, Integer> free = new TreeMap<>();
     private long used;
+    /** Highest arena index an allocation has used (tests check that ops mix arenas). */
+    private int highestArena;
     private long uploads, downloads, bytesUp, bytesDown, launches;
     private boolean closed;
 
-    DeviceArena(OpenCLDevice device, int capacityFloats) {
+    /** Arenas totalling {@code totalFloats}, none above {@code maxArenaFloats} (the device's largest allocation). */
+    DeviceArena(OpenCLDevice device, long totalFloats, int maxArenaFloats) {
         this.device = device;
-        this.capacity = capacityFloats / ALIGN * ALIGN;
-        this.kernel = new DeviceKernel(capacity, SMALL_STAGE, LARGE_STAGE);
-        free.put(0, capacity);
+        int per = Math.min(maxArenaFloats, MAX_ARENA_FLOATS) / ALIGN * ALIGN;
+        int count = (int) Math.min(KernelBase.MAX_ARENAS, (totalFloats + per - 1) / per);
+        int[] sizes = new int[Math.max(1, count)];
+        long left = totalFloats, total = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = (int) Math.max(ALIGN, Math.min(per, left) / ALIGN * ALIGN);
+            left -= sizes[i];
+            total += sizes[i];
+            free.put(i << KernelBase.ARENA_BITS, sizes[i]);
+        }
+        this.capacity = total;
+        this.kernel = new DeviceKernel(sizes, SMALL_STAGE, LARGE_STAGE);
     }
 
     String deviceName() {
@@ -73,7 +96,8 @@ final class DeviceArena implements AutoCloseable {
             if (attempt == 3) {
                 synchronized (this) {
                     throw new IllegalStateException(String.format("OpenCL arena full: need %.1f MiB, %.1f MiB of %.1f MiB"
-                                    + " in use; set -Ddimba.opencl.arenaMB (at most 2048) or free tensors", len / 262144.0,
+                                    + " in use; set -Ddimba.opencl.arenaMB (up to 4 arenas of the device's largest allocation, 2 GiB each at"
+                                    + " most) or free tensors", len / 262144.0,
                             used / 262144.0, capacity / 262144.0));
                 }
             }
@@ -95,6 +119,7 @@ final class DeviceArena implements AutoCloseable {
                 free.remove(off);
                 if (rest > 0) free.put(off + len, rest);
                 used += len;
+                highestArena = Math.max(highestArena, off >>> KernelBase.ARENA_BITS);
                 return off;
             }
         }
@@ -119,6 +144,10 @@ final class DeviceArena implements AutoCloseable {
 
     synchronized long usedFloats() {
         return used;
+    }
+
+    synchronized int highestArenaUsed() {
+        return highestArena;
     }
 
     // ---- transfers ----------------------------------------------------------------------------------

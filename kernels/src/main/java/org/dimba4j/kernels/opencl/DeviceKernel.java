@@ -6,11 +6,19 @@ package org.dimba4j.kernels.opencl;
  * launch, so every work-item of a work-group takes the same branch and reaches the same barriers.
  */
 final class DeviceKernel extends SequenceKernels {
-    DeviceKernel(int arenaFloats, int smallStage, int largeStage) {
-        mem = new float[arenaFloats];
+    /** Arenas of the given sizes (at most {@link #MAX_ARENAS}, each below 2^29 floats); the others get 16 floats. */
+    DeviceKernel(int[] arenaFloats, int smallStage, int largeStage) {
+        mem0 = new float[arenaSize(arenaFloats, 0)];
+        mem1 = new float[arenaSize(arenaFloats, 1)];
+        mem2 = new float[arenaSize(arenaFloats, 2)];
+        mem3 = new float[arenaSize(arenaFloats, 3)];
         stageSmall = new float[smallStage];
         stageLarge = new float[largeStage];
         setExplicit(true);
+    }
+
+    private static int arenaSize(int[] sizes, int i) {
+        return i < sizes.length ? sizes[i] : 16;
     }
 
     @Override
@@ -26,10 +34,8 @@ final class DeviceKernel extends SequenceKernels {
             map();
         } else if (op == OP_REDUCE) {
             reduce();
-        } else if (op == OP_ROWNORM) {
-            rowNorm();
-        } else if (op == OP_GROUPNORM) {
-            groupNorm();
+        } else if (op == OP_NORM) {
+            segmentNorm();
         } else if (op == OP_GATHER) {
             gather();
         } else if (op == OP_MATMUL) {

@@ -1,15 +1,14 @@
 package org.dimba4j.kernels.opencl;
 
 /**
- * Element-parallel and row-parallel ops: the strided map (elementwise arithmetic with broadcasting, activations, and
- * every layout op as a strided copy), reductions, LayerNorm/RMSNorm/softmax per row, GroupNorm per group, gather.
+ * Element-parallel ops: the strided map (elementwise arithmetic with broadcasting, activations, and every layout op as
+ * a strided copy), reductions along a dim, and gather.
  */
 abstract class ElementwiseKernels extends KernelBase {
     static final int MAX_DIMS = 6;
     static final int BIN_NONE = 0, BIN_ADD = 1, BIN_SUB = 2, BIN_MUL = 3, BIN_DIV = 4;
     static final int UN_ID = 0, UN_SILU = 1, UN_GELU_TANH = 2, UN_GELU_ERF = 3, UN_RELU = 4, UN_SOFTPLUS = 5,
             UN_EXP = 6, UN_AFFINE = 7;
-    static final int ROW_LAYERNORM = 0, ROW_RMSNORM = 1, ROW_SOFTMAX = 2;
     static final int RED_SUM = 0, RED_MEAN = 1, RED_MAX = 2;
     static final float NEG_MAX = -3.4028235E38f;
 
@@ -71,9 +70,9 @@ abstract class ElementwiseKernels extends KernelBase {
             r = r / sh2;
             int c1 = r % sh1;
             int c0 = r / sh1;
-            float x = mem[aOff + c0 * as0 + c1 * as1 + c2 * as2 + c3 * as3 + c4 * as4 + c5 * as5];
+            float x = ld(aOff + c0 * as0 + c1 * as1 + c2 * as2 + c3 * as3 + c4 * as4 + c5 * as5);
             if (n1 != BIN_NONE) {
-                float y = mem[bOff + c0 * bs0 + c1 * bs1 + c2 * bs2 + c3 * bs3 + c4 * bs4 + c5 * bs5];
+                float y = ld(bOff + c0 * bs0 + c1 * bs1 + c2 * bs2 + c3 * bs3 + c4 * bs4 + c5 * bs5);
                 if (n1 == BIN_ADD) {
                     x = x + y;
                 } else if (n1 == BIN_SUB) {
@@ -84,7 +83,7 @@ abstract class ElementwiseKernels extends KernelBase {
                     x = x / y;
                 }
             }
-            mem[oOff + c0 * os0 + c1 * os1 + c2 * os2 + c3 * os3 + c4 * os4 + c5 * os5] = unary(n2, x);
+            st(oOff + c0 * os0 + c1 * os1 + c2 * os2 + c3 * os3 + c4 * os4 + c5 * os5, unary(n2, x));
         }
     }
 
@@ -97,77 +96,10 @@ abstract class ElementwiseKernels extends KernelBase {
             int base = aOff + outer * n1 * n2 + inner;
             float acc = n3 == RED_MAX ? NEG_MAX : 0f;
             for (int k = 0; k < n1; k++) {
-                float v = mem[base + k * n2];
+                float v = ld(base + k * n2);
                 acc = n3 == RED_MAX ? max(acc, v) : acc + v;
             }
-            mem[oOff + i] = n3 == RED_MEAN ? acc / n1 : acc;
-        }
-    }
-
-    /**
-     * One row of n1 elements per work-item, n0 rows; n2: LayerNorm (weight bOff, bias cOff, eps f0), RMSNorm
-     * (weight bOff, eps f0) or softmax. Two passes in f32 (mean, then centred variance) as PyTorch. Range: n0.
-     */
-    void rowNorm() {
-        int r = getGlobalId(0);
-        if (r < n0) {
-            int base = r * n1;
-            if (n2 == ROW_SOFTMAX) {
-                float m = NEG_MAX;
-                for (int k = 0; k < n1; k++) m = max(m, mem[aOff + base + k]);
-                float z = 0f;
-                for (int k = 0; k < n1; k++) z += exp(mem[aOff + base + k] - m);
-                float inv = 1f / z;
-                for (int k = 0; k < n1; k++) mem[oOff + base + k] = exp(mem[aOff + base + k] - m) * inv;
-            } else {
-                float mean = 0f;
-                if (n2 == ROW_LAYERNORM) {
-                    for (int k = 0; k < n1; k++) mean += mem[aOff + base + k];
-                    mean = mean / n1;
-                }
-                float var = 0f;
-                for (int k = 0; k < n1; k++) {
-                    float dv = mem[aOff + base + k] - mean;
-                    var += dv * dv;
-                }
-                float inv = rsqrt(var / n1 + f0);
-                for (int k = 0; k < n1; k++) {
-                    float y = (mem[aOff + base + k] - mean) * inv;
-                    if (bOff >= 0) y = y * mem[bOff + k];
-                    if (cOff >= 0) y = y + mem[cOff + k];
-                    mem[oOff + base + k] = y;
-                }
-            }
-        }
-    }
-
-    /**
-     * GroupNorm of [N, C(n1), spatial(n3)] with n2 groups: one work-item per (sample, group), n0 = N*groups;
-     * weight bOff, bias cOff (per channel), eps f0. Range: n0.
-     */
-    void groupNorm() {
-        int q = getGlobalId(0);
-        if (q < n0) {
-            int cpg = n1 / n2;
-            int span = cpg * n3;
-            int g = q % n2;
-            int base = q * span;
-            float mean = 0f;
-            for (int k = 0; k < span; k++) mean += mem[aOff + base + k];
-            mean = mean / span;
-            float var = 0f;
-            for (int k = 0; k < span; k++) {
-                float dv = mem[aOff + base + k] - mean;
-                var += dv * dv;
-            }
-            float inv = rsqrt(var / span + f0);
-            for (int k = 0; k < span; k++) {
-                int ch = g * cpg + k / n3;
-                float y = (mem[aOff + base + k] - mean) * inv;
-                if (bOff >= 0) y = y * mem[bOff + ch];
-                if (cOff >= 0) y = y + mem[cOff + ch];
-                mem[oOff + base + k] = y;
-            }
+            st(oOff + i, n3 == RED_MEAN ? acc / n1 : acc);
         }
     }
 
@@ -175,8 +107,8 @@ abstract class ElementwiseKernels extends KernelBase {
     void gather() {
         int i = getGlobalId(0);
         if (i < n0) {
-            int id = (int) mem[bOff + i / n1];
-            mem[oOff + i] = mem[aOff + id * n1 + i % n1];
+            int id = (int) ld(bOff + i / n1);
+            st(oOff + i, ld(aOff + id * n1 + i % n1));
         }
     }
 }

@@ -27,7 +27,7 @@ final class Layout {
         return Math.toIntExact(Shape.numel(Arrays.copyOfRange(s, from, to)));
     }
 
-    /** out = x viewed through {@code shape} and {@code strides} from element {@code xFrom}, copied into {@code o}'s view. */
+    /** Copies x (address {@code x}, strides {@code xs}) into the view of the output at {@code o} (strides {@code os}) over {@code shape}. */
     private void copy(int[] shape, int o, int[] os, int x, int[] xs) {
         StridedMap.launch(arena, shape, o, os, x, xs, -1, null, ElementwiseKernels.BIN_NONE, ElementwiseKernels.UN_ID, 0f, 0f);
     }

@@ -6,7 +6,7 @@ package org.dimba4j.kernels.opencl;
  * neighbouring addresses). Per step along K, the group stages a 64 x 16 block of A and a 16 x 64 block of B in local
  * memory between two barriers; each staged value is then reused 4 times from registers.
  */
-abstract class MatmulKernels extends ElementwiseKernels {
+abstract class MatmulKernels extends NormKernels {
     /** Work-group edge (16 x 16 work-items). */
     static final int TILE = 16;
     /** Edge of the C block one work-group computes. */
@@ -20,22 +20,22 @@ abstract class MatmulKernels extends ElementwiseKernels {
     /** A(row, k) of batch base {@code base}, or 0 outside [M, K]. M = n0, K = n2, n3 = transA. */
     float loadA(int base, int row, int k) {
         float v = 0f;
-        if (row < n0 && k < n2) v = n3 == 1 ? mem[base + k * n0 + row] : mem[base + row * n2 + k];
+        if (row < n0 && k < n2) v = n3 == 1 ? ld(base + k * n0 + row) : ld(base + row * n2 + k);
         return v;
     }
 
     /** B(k, col) of batch base {@code base}, or 0 outside [K, N]. N = n1, K = n2, n4 = transB. */
     float loadB(int base, int k, int col) {
         float v = 0f;
-        if (col < n1 && k < n2) v = n4 == 1 ? mem[base + col * n2 + k] : mem[base + k * n1 + col];
+        if (col < n1 && k < n2) v = n4 == 1 ? ld(base + col * n2 + k) : ld(base + k * n1 + col);
         return v;
     }
 
     /** Stores C(row, col) (+ bias[col] when cOff >= 0) if inside [M, N]. */
     void storeC(int base, int row, int col, float v) {
         if (row < n0 && col < n1) {
-            float b = cOff >= 0 ? mem[cOff + col] : 0f;
-            mem[base + row * n1 + col] = v + b;
+            float b = cOff >= 0 ? ld(cOff + col) : 0f;
+            st(base + row * n1 + col, v + b);
         }
     }
 

@@ -18,8 +18,8 @@ import java.util.Map;
  * Backward kernels for training are not written yet.
  */
 public final class OpenClBackend implements Backend {
-    /** Arena size when -Ddimba.opencl.arenaMB is not given. */
-    public static final int DEFAULT_ARENA_MB = 1024;
+    /** Smallest arena size chosen when -Ddimba.opencl.arenaMB is not given. */
+    private static final int MIN_DEFAULT_ARENA_MB = 256;
 
     private final DeviceArena arena;
     private final Map<HostStorage, DeviceStorage> cache = Operands.newCache();
@@ -31,20 +31,57 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * A backend on {@code device} whose arena holds {@code arenaMB} MiB (at most 2048, Aparapi's buffer limit, and at
-     * most the device's largest allocation). The first launch compiles the kernel (seconds on PoCL, cached after).
+     * A backend on {@code device} holding {@code arenaMB} MiB of tensors (at most 4 arenas of just under 2 GiB, each
+     * at most the device's largest allocation; the Java heap needs the same again for the arenas' host twins). The
+     * first launch compiles the kernel (seconds on PoCL, cached after).
      */
     public static OpenClBackend create(OpenClDevices.Info device, int arenaMB) {
-        long bytes = Math.min(Math.min((long) arenaMB << 20, device.maxAllocBytes()), (2048L << 20) - 4096);
-        return new OpenClBackend(new DeviceArena(device.device(), Math.toIntExact(bytes / 4)));
+        int maxArena = (int) Math.min(DeviceArena.MAX_ARENA_FLOATS, device.maxAllocBytes() / 4);
+        warnIfArenasMayMove(device);
+        return new OpenClBackend(new DeviceArena(device.device(), ((long) arenaMB << 20) / 4, maxArena));
     }
 
-    /** A backend on the best OpenCL device ({@link OpenClDevices#best}), arena size from -Ddimba.opencl.arenaMB. */
+    /** -Ddimba.opencl.arenaMB, else 3/4 of the device memory, at most 40% of the Java heap (the arenas' host twins). */
+    public static int defaultArenaMB(OpenClDevices.Info device) {
+        Integer set = Integer.getInteger("dimba.opencl.arenaMB");
+        if (set != null) return set;
+        long mb = Math.min(device.globalMemBytes() / 4 * 3, Runtime.getRuntime().maxMemory() / 5 * 2) >> 20;
+        long most = 4L * Math.min(DeviceArena.MAX_ARENA_FLOATS, device.maxAllocBytes() / 4) * 4 >> 20;
+        return (int) Math.max(MIN_DEFAULT_ARENA_MB, Math.min(mb, most));
+    }
+
+    /**
+     * Aparapi re-creates a device buffer from its host array when the array moves in the heap, which on a device
+     * with its own memory replaces the resident tensors with the stale host copy. G1 and ZGC do not move such large
+     * arrays; the Parallel and Serial collectors may, in a full GC.
+     */
+    private static void warnIfArenasMayMove(OpenClDevices.Info device) {
+        if (device.device().isSharedMemory()) return;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            String n = gc.getName();
+            if (n.startsWith("PS ") || n.equals("MarkSweepCompact") || n.equals("Copy")) {
+                System.err.println("[dimba4j] warning: the " + n + " collector may move the OpenCL arenas during a"
+                        + " full GC, which would lose device data on " + device.name() + "; run with -XX:+UseG1GC");
+                return;
+            }
+        }
+    }
+
+    /** A backend with arenas of at most {@code maxArenaFloats} each (tests use small ones to exercise several). */
+    static OpenClBackend createWithArenas(OpenClDevices.Info device, long totalFloats, int maxArenaFloats) {
+        return new OpenClBackend(new DeviceArena(device.device(), totalFloats, maxArenaFloats));
+    }
+
+    DeviceArena arena() {
+        return arena;
+    }
+
+    /** A backend on the best OpenCL device ({@link OpenClDevices#best}), arenas sized by {@link #defaultArenaMB}. */
     public static OpenClBackend create() {
         OpenClDevices.Info d = OpenClDevices.best().orElseThrow(() -> new IllegalStateException(
                 "no OpenCL device found: install an OpenCL driver (e.g. pocl-opencl-icd, or the GPU vendor's);"
                         + " `dimba devices` lists what is visible"));
-        return create(d, Integer.getInteger("dimba.opencl.arenaMB", DEFAULT_ARENA_MB));
+        return create(d, defaultArenaMB(d));
     }
 
     @Override
@@ -212,21 +249,30 @@ public final class OpenClBackend implements Backend {
         int c = x.dim(-1), rows = Shape.rows(x.shape());
         if (weight != null && weight.numel() != c) throw shapeError("norm", "weight must be [" + c + "]", x, weight);
         if (bias != null && bias.numel() != c) throw shapeError("norm", "bias must be [" + c + "]", x, bias);
+        return segmentNorm(x, weight, bias, eps, mode, rows, c, 1, 1, 0);
+    }
+
+    /** Launches {@link NormKernels#segmentNorm} over {@code segments} segments of {@code len} elements. */
+    private Tensor segmentNorm(Tensor x, Tensor weight, Tensor bias, float eps, int mode, int segments, int len,
+                               int spatial, int groups, int channelsPerGroup) {
         try (Operands ops = operands()) {
             int xo = ops.in(x), wo = ops.opt(weight), bo = ops.opt(bias);
             Tensor o = ops.out(x.shape());
             synchronized (arena) {
                 DeviceKernel k = arena.kernel();
-                k.op = KernelBase.OP_ROWNORM;
+                k.op = KernelBase.OP_NORM;
                 k.aOff = xo;
                 k.bOff = wo;
                 k.cOff = bo;
                 k.oOff = Operands.offset(o);
-                k.n0 = rows;
-                k.n1 = c;
+                k.n0 = segments;
+                k.n1 = len;
                 k.n2 = mode;
+                k.n3 = spatial;
+                k.n4 = groups;
+                k.n5 = channelsPerGroup;
                 k.f0 = eps;
-                arena.launch1d(rows);
+                arena.launchGroups(segments * NormKernels.NORM_WG, NormKernels.NORM_WG);
             }
             return o;
         }
@@ -234,43 +280,27 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
-        return rowNorm(x, weight, bias, eps, ElementwiseKernels.ROW_LAYERNORM);
+        return rowNorm(x, weight, bias, eps, NormKernels.NORM_LAYER);
     }
 
     @Override
     public Tensor rmsNorm(Tensor x, Tensor weight, float eps) {
-        return rowNorm(x, weight, null, eps, ElementwiseKernels.ROW_RMSNORM);
+        return rowNorm(x, weight, null, eps, NormKernels.NORM_RMS);
     }
 
     @Override
     public Tensor softmax(Tensor x) {
-        return rowNorm(x, null, null, 0f, ElementwiseKernels.ROW_SOFTMAX);
+        return rowNorm(x, null, null, 0f, NormKernels.NORM_SOFTMAX);
     }
 
     @Override
     public Tensor groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps) {
         int n = x.dim(0), c = x.dim(1);
         if (c % groups != 0) throw shapeError("groupNorm", c + " channels are not divisible by " + groups + " groups", x);
-        int spatial = Math.toIntExact(x.numel() / ((long) n * c));
-        try (Operands ops = operands()) {
-            int xo = ops.in(x), wo = ops.opt(weight), bo = ops.opt(bias);
-            Tensor o = ops.out(x.shape());
-            synchronized (arena) {
-                DeviceKernel k = arena.kernel();
-                k.op = KernelBase.OP_GROUPNORM;
-                k.aOff = xo;
-                k.bOff = wo;
-                k.cOff = bo;
-                k.oOff = Operands.offset(o);
-                k.n0 = n * groups;
-                k.n1 = c;
-                k.n2 = groups;
-                k.n3 = spatial;
-                k.f0 = eps;
-                arena.launch1d(n * groups);
-            }
-            return o;
-        }
+        if (weight != null && weight.numel() != c) throw shapeError("groupNorm", "weight must be [" + c + "]", x, weight);
+        if (bias != null && bias.numel() != c) throw shapeError("groupNorm", "bias must be [" + c + "]", x, bias);
+        int spatial = Math.toIntExact(x.numel() / ((long) n * c)), cpg = c / groups;
+        return segmentNorm(x, weight, bias, eps, NormKernels.NORM_GROUP, n * groups, cpg * spatial, spatial, groups, cpg);
     }
 
     // ---- activations and elementwise ----------------------------------------------------------------

@@ -22,29 +22,29 @@ abstract class SequenceKernels extends AttentionKernels {
             int nState = n3;
             for (int s = 0; s < nState; s++) {
                 state[s] = 0f;
-                aRow[s] = mem[cOff + ch * nState + s];
+                aRow[s] = ld(cOff + ch * nState + s);
             }
-            float dSkip = fOff >= 0 ? mem[fOff + ch] : 0f;
-            float dtBias = hOff >= 0 ? mem[hOff + ch] : 0f;
+            float dSkip = fOff >= 0 ? ld(fOff + ch) : 0f;
+            float dtBias = hOff >= 0 ? ld(hOff + ch) : 0f;
             for (int t = 0; t < n1; t++) {
                 int idx = (b * n1 + t) * n2 + ch;
                 int bc = (b * n1 + t) * nState;
-                float dt = mem[bOff + idx] + dtBias;
+                float dt = ld(bOff + idx) + dtBias;
                 if (n4 == 1) dt = dt > 20f ? dt : log(1f + exp(dt));
-                float u = mem[aOff + idx];
+                float u = ld(aOff + idx);
                 float dtu = dt * u;
                 float y = 0f;
                 for (int s = 0; s < nState; s++) {
-                    float hs = exp(dt * aRow[s]) * state[s] + dtu * mem[dOff + bc + s];
+                    float hs = exp(dt * aRow[s]) * state[s] + dtu * ld(dOff + bc + s);
                     state[s] = hs;
-                    y += hs * mem[eOff + bc + s];
+                    y += hs * ld(eOff + bc + s);
                 }
                 y += dSkip * u;
                 if (gOff >= 0) {
-                    float zv = mem[gOff + idx];
+                    float zv = ld(gOff + idx);
                     y = y * (zv / (1f + exp(-zv)));
                 }
-                mem[oOff + idx] = y;
+                st(oOff + idx, y);
             }
         }
     }
@@ -58,12 +58,12 @@ abstract class SequenceKernels extends AttentionKernels {
         if (i < n0) {
             int ch = i % n2;
             int t = (i / n2) % n1;
-            float s = cOff >= 0 ? mem[cOff + ch] : 0f;
+            float s = cOff >= 0 ? ld(cOff + ch) : 0f;
             for (int k = 0; k < n3; k++) {
                 int tt = t - n3 + 1 + k;
-                if (tt >= 0) s += mem[bOff + ch * n3 + k] * mem[aOff + i + (tt - t) * n2];
+                if (tt >= 0) s += ld(bOff + ch * n3 + k) * ld(aOff + i + (tt - t) * n2);
             }
-            mem[oOff + i] = s;
+            st(oOff + i, s);
         }
     }
 
@@ -80,7 +80,7 @@ abstract class SequenceKernels extends AttentionKernels {
             int oc = (i / (n9 * n8)) % n4;
             int b = i / (n9 * n8 * n4);
             int g = oc / n14;
-            float s = cOff >= 0 ? mem[cOff + oc] : 0f;
+            float s = cOff >= 0 ? ld(cOff + oc) : 0f;
             for (int ic = 0; ic < n5; ic++) {
                 int xBase = aOff + (b * n1 + g * n5 + ic) * n2 * n3;
                 int wBase = bOff + (oc * n5 + ic) * n6 * n7;
@@ -89,12 +89,12 @@ abstract class SequenceKernels extends AttentionKernels {
                     if (yy >= 0 && yy < n2) {
                         for (int v = 0; v < n7; v++) {
                             int xx = ox * n11 - n13 + v;
-                            if (xx >= 0 && xx < n3) s += mem[xBase + yy * n3 + xx] * mem[wBase + u * n7 + v];
+                            if (xx >= 0 && xx < n3) s += ld(xBase + yy * n3 + xx) * ld(wBase + u * n7 + v);
                         }
                     }
                 }
             }
-            mem[oOff + i] = s;
+            st(oOff + i, s);
         }
     }
 }

@@ -18,10 +18,10 @@ class JavaFallbackGuardTest {
         UntranslatableKernel k = new UntranslatableKernel();
         try {
             assertThrows(Throwable.class, () -> k.execute(device.createRange(64, 64)));
-            for (float v : k.mem) assertEquals(0f, v, "the kernel body ran in Java");
+            for (float v : k.mem0) assertEquals(0f, v, "the kernel body ran in Java");
             // Without a device in the range Aparapi falls back to its thread pool: the guard stops it.
             assertThrows(Throwable.class, () -> k.execute(com.aparapi.Range.create(64, 64)));
-            for (float v : k.mem) assertEquals(0f, v, "the kernel body ran in Java");
+            for (float v : k.mem0) assertEquals(0f, v, "the kernel body ran in Java");
         } finally {
             k.dispose();
         }
@@ -31,7 +31,10 @@ class JavaFallbackGuardTest {
 /** Not translatable to OpenCL: object allocation inside the kernel. Top-level so it carries no NestHost attribute. */
 final class UntranslatableKernel extends KernelBase {
     UntranslatableKernel() {
-        mem = new float[64];
+        mem0 = new float[64];
+        mem1 = new float[16];
+        mem2 = new float[16];
+        mem3 = new float[16];
         stageSmall = new float[1];
         stageLarge = new float[1];
         setExplicit(true);
@@ -41,6 +44,6 @@ final class UntranslatableKernel extends KernelBase {
     public void run() {
         failIfJava();
         StringBuilder sb = new StringBuilder("x");
-        mem[getGlobalId(0)] = sb.length();
+        mem0[getGlobalId(0)] = sb.length();
     }
 }

@@ -63,4 +63,30 @@ class OpenClResidencyTest {
             for (int i : new int[] {0, 4097, 65535}) assertEquals(host.getFlat(i) + 50f, out.getFlat(i), 1e-4);
         }
     }
+
+    @Test
+    void opsMixTensorsFromSeveralArenas() {
+        OpenClTestSupport.backend(); // skips (or fails when required) without a device
+        // 4 arenas of 128 Ki floats: the block's weights and activations spill over arena boundaries.
+        try (OpenClBackend multi = OpenClBackend.createWithArenas(OpenClDevices.best().orElseThrow(), 4L << 17, 1 << 17)) {
+            HybridBlockChain block = new HybridBlockChain(48, 3, 51);
+            Random r = new Random(52);
+            int b = 2, l = 21;
+            Tensor x = OpenClTestSupport.rand(r, b, l, 48), t0 = new ReferenceBackend().scale(OpenClTestSupport.rand(r, b, 6, 48), 0.2f);
+            long[] ids = new long[b * block.textLen], mask = new long[b * block.textLen];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = r.nextInt(6);
+                mask[i] = i % 3 == 0 ? 0 : 1;
+            }
+            Tensor idt = Tensor.ofLongs(ids, b, block.textLen), mt = Tensor.ofLongs(mask, b, block.textLen);
+            Tensor expected = block.forward(new ReferenceBackend(), x, idt, mt, t0);
+            // Ballast filling most of arenas 0 and 1, so the block's tensors land across arenas 1, 2 and 3.
+            Tensor ballast0 = multi.full(1f, 120 << 10), ballast1 = multi.full(1f, 120 << 10);
+            Tensor out = multi.download(block.forward(multi, x, idt, mt, t0));
+            assertTrue(multi.arena().highestArenaUsed() >= 2, "tensors were spread over several arenas");
+            assertEquals(1f, multi.download(ballast0).getFlat(0));
+            assertEquals(1f, multi.download(ballast1).getFlat((120 << 10) - 1));
+            OpenClTestSupport.assertClose("hybrid block over 4 arenas", expected, out, ATOL, RTOL);
+        }
+    }
 }

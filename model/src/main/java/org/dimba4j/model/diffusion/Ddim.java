@@ -38,10 +38,7 @@ public final class Ddim implements Sampler {
 
     /** The model timesteps, first to last (e.g. 950, 900, ..., 0 for 20 steps). */
     public int[] timesteps() {
-        int n = diffusion.numTimesteps();
-        int[] t = new int[n];
-        for (int i = 0; i < n; i++) t[i] = diffusion.timestep(n - 1 - i);
-        return t;
+        return diffusion.samplingTimesteps();
     }
 
     @Override

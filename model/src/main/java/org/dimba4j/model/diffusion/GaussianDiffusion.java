@@ -133,6 +133,14 @@ public final class GaussianDiffusion {
         return timestepMap[i];
     }
 
+    /** The original timesteps in sampling order, last step index first (e.g. 999, 946, ..., 0). */
+    public int[] samplingTimesteps() {
+        int n = numTimesteps();
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = timestep(n - 1 - i);
+        return t;
+    }
+
     public double alphaCumprod(int i) {
         return alphasCumprod[i];
     }

@@ -39,10 +39,7 @@ public final class Iddpm implements Sampler {
 
     /** The model timesteps, first to last (e.g. 999, 946, ..., 0 for 20 steps). */
     public int[] timesteps() {
-        int n = diffusion.numTimesteps();
-        int[] t = new int[n];
-        for (int i = 0; i < n; i++) t[i] = diffusion.timestep(n - 1 - i);
-        return t;
+        return diffusion.samplingTimesteps();
     }
 
     @Override
