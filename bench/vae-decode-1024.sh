@@ -13,12 +13,12 @@
 #   bench/vae-decode-1024.sh (-Xmx3g)              -> decode_s=958.7 (user 339 s, 35% of the CPU) peak_rss_mib=3265
 # Peak RSS follows the heap limit (the JVM grows the heap to it); 1.2 GB of heap suffices for 512-px tiles.
 #
-# Extra arguments go to org.dimba4j.model.vae.DecodeBenchmarkMain (--dir, --dtype, --latent, --tile, --device, --png).
+# Extra arguments go to org.dimba4j.bench.vae.DecodeBenchmarkMain (--dir, --dtype, --latent, --tile, --device, --png).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/tools/find-jdk.sh"
-(cd "$here" && mvn -q -B -DskipTests package -pl infer -am >&2)
+(cd "$here" && mvn -q -B -DskipTests package -pl bench -am >&2)
 exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-  -XX:+UseParallelGC ${JAVA_OPTS:--Xmx3g} \
-  -cp "$here/infer/target/dimba4j-infer-0.1.0-SNAPSHOT.jar:$here/infer/target/lib/*" \
-  org.dimba4j.model.vae.DecodeBenchmarkMain "$@" 2> >(grep -v 'WARNING: Using incubator modules' >&2)
+  ${JAVA_OPTS:--Xmx3g} \
+  -cp "$here/bench/target/benchmarks.jar" \
+  org.dimba4j.bench.vae.DecodeBenchmarkMain "$@" 2> >(grep -v 'WARNING: Using incubator modules' >&2)
