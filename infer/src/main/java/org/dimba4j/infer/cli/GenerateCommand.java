@@ -52,7 +52,7 @@ public final class GenerateCommand implements Runnable {
     @Option(names = "--sampler", defaultValue = "dpm-solver", description = "dpm-solver, ddim or iddpm (default: ${DEFAULT-VALUE})")
     String sampler;
 
-    @Option(names = "--seed", description = "seed: the noise equals torch.randn with torch.Generator().manual_seed(S)")
+    @Option(names = "--seed", converter = TorchSeedConverter.class, description = "seed: the noise equals torch.randn with torch.Generator().manual_seed(S)")
     Long seed;
 
     @Option(names = "--init-noise", description = "safetensors file whose tensor 'noise' [B,4,h,w] is the initial latents")

@@ -40,6 +40,13 @@ public final class Main implements Runnable {
             if (System.getenv("DIMBA_DEBUG") != null) ex.printStackTrace(line.getErr());
             return 1;
         });
+        // bad flags and values: one line naming the problem (exit 2, picocli's usage-error code), not the whole usage text
+        cl.setParameterExceptionHandler((ex, args) -> {
+            String verb = ex.getCommandLine().getCommandName();
+            ex.getCommandLine().getErr().println("dimba: error: " + ex.getMessage()
+                    + " (see 'dimba " + ("dimba".equals(verb) ? "" : verb + " ") + "--help')");
+            return 2;
+        });
         return cl;
     }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
         description = "Write torch.randn(shape, generator=torch.Generator().manual_seed(S)) as tensor 'noise'.")
 public final class NoiseCommand implements Runnable {
 
-    @Option(names = "--seed", required = true, description = "torch.Generator().manual_seed value")
+    @Option(names = "--seed", required = true, converter = TorchSeedConverter.class, description = "torch.Generator().manual_seed value")
     long seed;
 
     @Option(names = "--shape", required = true, description = "comma-separated dims, e.g. 1,4,64,64")
@@ -31,9 +31,9 @@ public final class NoiseCommand implements Runnable {
     public void run() {
         int[] dims = parseShape(shape);
         Tensor noise = new TorchGenerator(seed).randn(dims);
-        SafetensorsWriter.write(output, Map.of("noise", noise), Map.of("seed", Long.toString(seed),
+        SafetensorsWriter.write(output, Map.of("noise", noise), Map.of("seed", Long.toUnsignedString(seed),
                 "generator", "torch.Generator().manual_seed(seed); torch.randn float32"));
-        System.err.println("[dimba4j] wrote noise " + Arrays.toString(dims) + " (seed " + seed + ") to " + output);
+        System.err.println("[dimba4j] wrote noise " + Arrays.toString(dims) + " (seed " + Long.toUnsignedString(seed) + ") to " + output);
     }
 
     static int[] parseShape(String s) {

@@ -52,4 +52,35 @@ class NoiseCommandTest {
         assertEquals(1, rc);
         assertTrue(err.toString().contains("--shape '1,four' must be comma-separated integers"), err.toString());
     }
+
+    @Test
+    void acceptsEverySeedTorchAccepts(@TempDir Path dir) {
+        // torch.Generator().manual_seed takes [-2^63, 2^64-1] and keeps it as uint64: 2^64-1 and -1 are one seed
+        Path out = dir.resolve("n.safetensors");
+        for (String seed : new String[] {"18446744073709551615", "-1"}) {
+            assertEquals(0, Main.commandLine().execute("noise", "--seed", seed, "--shape", "3", "-o", out.toString()));
+            try (SafetensorsFile f = SafetensorsFile.open(out)) {
+                // torch.randn(3, generator=torch.Generator().manual_seed(2**64 - 1))
+                assertArrayEquals(new float[] {1.2197630405426025f, -0.3929794728755951f, 1.0230751037597656f},
+                        f.get("noise").toFloatArray());
+            }
+        }
+        assertEquals(0, Main.commandLine().execute("noise", "--seed", "9223372036854775808", "--shape", "3", "-o", out.toString()));
+        try (SafetensorsFile f = SafetensorsFile.open(out)) {
+            // torch.randn(3, generator=torch.Generator().manual_seed(2**63))
+            assertArrayEquals(new float[] {1.5409960746765137f, -0.293428897857666f, -2.1787893772125244f},
+                    f.get("noise").toFloatArray());
+        }
+    }
+
+    @Test
+    void seedOutsideTorchsRangeIsAOneLineError(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        int rc = cl.execute("noise", "--seed", "18446744073709551616", "--shape", "3", "-o", dir.resolve("x.safetensors").toString());
+        assertEquals(2, rc);
+        String e = err.toString().strip();
+        assertTrue(e.startsWith("dimba: error: ") && e.contains("--seed") && !e.contains("\n"), e);
+    }
 }
