@@ -75,7 +75,7 @@ public final class TextToImagePipeline implements AutoCloseable {
                         + " text_encoder/, transformer/ and vae/; `dimba import-official` makes one)");
             }
         }
-        SentencePieceTokenizer tok = timer.time("load tokenizer", () -> SentencePieceTokenizer.load(modelDir.resolve("tokenizer")));
+        SentencePieceTokenizer tok = timer.time("load tokenizer", () -> SentencePieceTokenizer.loadAsTransformers(modelDir.resolve("tokenizer")));
         T5Encoder t5 = timer.time("load text encoder", () -> T5Encoder.load(modelDir.resolve("text_encoder"), backend));
         Dimba dimba = timer.time("load transformer", () -> Dimba.load(modelDir.resolve("transformer"), backend));
         AutoencoderKL vae = timer.time("load vae", () -> AutoencoderKL.load(modelDir.resolve("vae"), backend));
