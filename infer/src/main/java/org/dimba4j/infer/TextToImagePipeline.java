@@ -23,8 +23,9 @@ import java.util.List;
  * <ol>
  *   <li>the prompts are tokenized and padded to the transformer's model_max_length; T5 encodes them;</li>
  *   <li>the unconditional features are T5 of "" padded the same way (or of the negative prompt), and the
- *       prompt's attention mask serves both guidance halves, so the null caption is cut to the prompt's token
- *       count (a negative prompt keeps its own mask: cutting it to the prompt's length would garble it);</li>
+ *       prompt's attention mask serves both guidance halves (DESIGN.md), so the null caption is cut to the
+ *       prompt's token count. A negative prompt is cut the same way: the official denoiser takes one mask for
+ *       the batched [uncond; cond] pass, so that is what its pipeline computes with T5(negative) as null_y;</li>
  *   <li>the initial latents are torch.randn((B, 4, h, w), generator=manual_seed(seed)) bit for bit, or given;</li>
  *   <li>the sampler (DPM-Solver++ multistep order 2 by default) runs the guided denoiser;</li>
  *   <li>the VAE decodes latents / scaling_factor into images in about [-1, 1].</li>
@@ -75,7 +76,7 @@ public final class TextToImagePipeline implements AutoCloseable {
                         + " text_encoder/, transformer/ and vae/; `dimba import-official` makes one)");
             }
         }
-        SentencePieceTokenizer tok = timer.time("load tokenizer", () -> SentencePieceTokenizer.load(modelDir.resolve("tokenizer")));
+        SentencePieceTokenizer tok = timer.time("load tokenizer", () -> SentencePieceTokenizer.loadAsTransformers(modelDir.resolve("tokenizer")));
         T5Encoder t5 = timer.time("load text encoder", () -> T5Encoder.load(modelDir.resolve("text_encoder"), backend));
         Dimba dimba = timer.time("load transformer", () -> Dimba.load(modelDir.resolve("transformer"), backend));
         AutoencoderKL vae = timer.time("load vae", () -> AutoencoderKL.load(modelDir.resolve("vae"), backend));
@@ -126,7 +127,7 @@ public final class TextToImagePipeline implements AutoCloseable {
         Tensor cond = features[0].reshape(b, 1, len, d);
         Tensor uncond = backend.concat(0, Collections.nCopies(b, features[1]).toArray(Tensor[]::new)).reshape(b, 1, len, d);
         Tensor condMask = prompt.maskTensor();
-        Tensor uncondMask = req.negativePrompt().isEmpty() ? condMask : repeatRows(negative.maskTensor(), b);
+        Tensor uncondMask = condMask;
         listener.onPhase("encode", timer.get("encode"));
 
         // 3. initial noise
@@ -159,13 +160,6 @@ public final class TextToImagePipeline implements AutoCloseable {
         Tensor scaled = backend.download(backend.affine(latents, 1f / vae.scalingFactor(), vae.shiftFactor()));
         boolean large = latents.dim(2) * 8 > UNTILED_DECODE_LIMIT || latents.dim(3) * 8 > UNTILED_DECODE_LIMIT;
         return large ? vae.decodeTiled(scaled) : vae.decode(scaled);
-    }
-
-    private static Tensor repeatRows(Tensor mask, int times) {
-        long[] row = mask.toLongArray();
-        long[] out = new long[row.length * times];
-        for (int i = 0; i < times; i++) System.arraycopy(row, 0, out, i * row.length, row.length);
-        return Tensor.ofLongs(out, times, row.length);
     }
 
     /** The prompts of a batch: {@code prompt} repeated {@code batch} times. */

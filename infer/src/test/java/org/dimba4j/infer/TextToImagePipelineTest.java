@@ -77,6 +77,24 @@ class TextToImagePipelineTest {
     }
 
     @Test
+    void negativePromptMatchesOfficialSamplingWithThePromptsMask() throws Exception {
+        // tools/fixtures/official/record_negative_prompt.py: T5(negative) as null_y, the prompt's mask for both halves
+        for (SamplerChoice s : new SamplerChoice[] {SamplerChoice.DPM_SOLVER, SamplerChoice.IDDPM}) {
+            String name = "sample-negative-" + s.cliName();
+            try (SafetensorsFile f = SafetensorsFile.open(Path.of(getClass().getResource("/fixtures/e2e/" + name + ".safetensors").toURI()))) {
+                var m = f.metadata();
+                GenerationRequest req = new GenerationRequest(
+                        TextToImagePipeline.repeat(m.get("prompt"), Integer.parseInt(m.get("batch"))), m.get("negative"),
+                        Integer.parseInt(m.get("width")), Integer.parseInt(m.get("height")), Integer.parseInt(m.get("steps")),
+                        Double.parseDouble(m.get("guidance")), s, Long.parseLong(m.get("seed")), null, 0);
+                Tensor latents = pipe.generate(req, TextToImagePipeline.Listener.NONE).latents();
+                assertArrayEquals(f.get("latents").shape(), latents.shape(), name);
+                assertRelative(f.get("latents").toFloatArray(), latents.floats(), 1e-4, name + " latents");
+            }
+        }
+    }
+
+    @Test
     void initNoiseGivesTheSameLatentsAsItsSeed() {
         Tensor noise = new TorchGenerator(9).randn(1, 4, 8, 8);
         GenerationRequest seeded = new GenerationRequest(List.of("a cat"), "", 64, 64, 5, 3.0, SamplerChoice.DPM_SOLVER, 9L, null, 0);

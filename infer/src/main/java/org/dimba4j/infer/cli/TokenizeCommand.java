@@ -70,7 +70,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Options o = options();
-        SentencePieceTokenizer tok = SentencePieceTokenizer.load(o.tokenizer());
+        SentencePieceTokenizer tok = SentencePieceTokenizer.loadAsTransformers(o.tokenizer());
         PrintWriter out = spec.commandLine().getOut();
         for (String text : o.texts()) {
             int[] ids = o.maxLength() == null ? tok.encode(text) : tok.encode(text, o.maxLength());

@@ -52,6 +52,20 @@ public final class SentencePieceTokenizer {
         return SpieceModelReader.read(path);
     }
 
+    /**
+     * As {@link #load}, but a {@code spiece.model} is read the way transformers' {@code T5Tokenizer} reads it (and
+     * the official Dimba code tokenizes captions with): {@code <pad>}, {@code </s>}, {@code <unk>} and the
+     * {@code <extra_id_i>} sentinels written in the text are those tokens, not spelled out piece by piece as the
+     * sentencepiece library does. A tokenizer.json carries its own added tokens, so it reads the same either way.
+     */
+    public static SentencePieceTokenizer loadAsTransformers(Path path) {
+        Path spiece = Files.isDirectory(path) && !Files.isRegularFile(path.resolve("tokenizer.json")) ? path.resolve("spiece.model") : path;
+        if (Files.isRegularFile(spiece) && !spiece.getFileName().toString().endsWith(".json")) {
+            return SpieceModelReader.read(spiece, true);
+        }
+        return load(path);
+    }
+
     public int vocabSize() {
         return model.size();
     }

@@ -1,5 +1,7 @@
 package org.dimba4j.io.tokenizer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Label;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,6 +30,8 @@ import java.util.List;
  */
 final class SpieceModelReader {
     private static final Descriptors.Descriptor MODEL_PROTO = buildDescriptor();
+    /** T5Tokenizer's default number of sentinel tokens {@code <extra_id_i>}. */
+    private static final int T5_EXTRA_IDS = 100;
 
     private SpieceModelReader() {}
 
@@ -81,6 +86,11 @@ final class SpieceModelReader {
     }
 
     static SentencePieceTokenizer read(Path path) {
+        return read(path, false);
+    }
+
+    /** {@code transformersSpecialTokens}: also match T5Tokenizer's special tokens verbatim, see {@link #specialTokens}. */
+    static SentencePieceTokenizer read(Path path, boolean transformersSpecialTokens) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
@@ -124,11 +134,42 @@ final class SpieceModelReader {
         UnigramModel model = new UnigramModel(pieces, scores, types, unk, UnigramModel.Flavor.SENTENCEPIECE);
         int eos = (Integer) get(trainer, "eos_id"), pad = (Integer) get(trainer, "pad_id");
         SentencePieceNormalizer normalizer = new SentencePieceNormalizer(spec);
+        checkId(eos, pieces.length, "eos_id", source);
+        if (pad >= 0) checkId(pad, pieces.length, "pad_id", source);
         return new SentencePieceTokenizer(model, text -> {
             String s = normalizer.normalize(text);
             return s.isEmpty() ? List.of() : List.of(s);
-        }, (Boolean) get(trainer, "byte_fallback"), List.of(), checkId(eos, pieces.length, "eos_id", source),
-                pad < 0 ? 0 : checkId(pad, pieces.length, "pad_id", source), source);
+        }, (Boolean) get(trainer, "byte_fallback"), transformersSpecialTokens ? specialTokens(path, pieces, pad, eos, unk) : List.of(), eos,
+                pad < 0 ? 0 : pad, source);
+    }
+
+    /**
+     * The tokens transformers' T5Tokenizer matches verbatim in the raw text before sentencepiece sees it, so that
+     * a literal {@code "</s>"} in a prompt is id 1 (sentencepiece alone would spell it out): {@code <pad>},
+     * {@code </s>}, {@code <unk>} and the {@code extra_ids} sentinels {@code <extra_id_i>} = vocabulary size +
+     * extra_ids - 1 - i (their count from a tokenizer_config.json beside the model, else T5Tokenizer's 100).
+     */
+    private static List<SentencePieceTokenizer.AddedToken> specialTokens(Path path, String[] pieces, int pad, int eos, int unk) {
+        List<SentencePieceTokenizer.AddedToken> added = new ArrayList<>();
+        for (int id : new int[] {pad, eos, unk}) {
+            if (id >= 0) added.add(new SentencePieceTokenizer.AddedToken(pieces[id], id));
+        }
+        int extraIds = extraIds(path);
+        for (int i = 0; i < extraIds; i++) {
+            added.add(new SentencePieceTokenizer.AddedToken("<extra_id_" + i + ">", pieces.length + extraIds - 1 - i));
+        }
+        return added;
+    }
+
+    private static int extraIds(Path model) {
+        Path config = model.toAbsolutePath().resolveSibling("tokenizer_config.json");
+        if (!Files.isRegularFile(config)) return T5_EXTRA_IDS;
+        try {
+            JsonNode n = new ObjectMapper().readTree(config.toFile()).path("extra_ids");
+            return n.canConvertToInt() && n.asInt() >= 0 ? n.asInt() : T5_EXTRA_IDS;
+        } catch (IOException e) {
+            throw new UncheckedIOException(config + ": cannot read: " + e.getMessage(), e);
+        }
     }
 
     private static int checkId(int id, int size, String what, String source) {

@@ -71,6 +71,26 @@ class SentencePieceTokenizerTest {
     }
 
     @Test
+    void spieceModelAsTransformersMatchesSpecialTokensVerbatim() throws IOException {
+        // transformers' T5Tokenizer on a spiece.model: "</s>", "<pad>", "<unk>", "<extra_id_i>" in the text are those
+        // tokens ("hf" of the fixture), where the sentencepiece library spells them out ("sp", the plain loader)
+        Path dir = fixture("unigram");
+        SentencePieceTokenizer tok = SentencePieceTokenizer.loadAsTransformers(dir.resolve("spiece.model"));
+        assertTrue(tok.source().endsWith("spiece.model"), tok.source());
+        int checked = 0;
+        for (JsonNode c : new ObjectMapper().readTree(dir.resolve("cases.json").toFile())) {
+            String text = c.path("text").asText();
+            if (!text.matches("(?s).*(</s>|<pad>|<unk>|<extra_id_\\d+>).*")) continue;
+            int[] want = new int[c.path("hf").size()];
+            for (int i = 0; i < want.length; i++) want[i] = c.path("hf").get(i).asInt();
+            assertArrayEquals(want, tok.encode(text), escape(text));
+            checked++;
+        }
+        assertTrue(checked >= 4, "special-token strings in the fixture: " + checked);
+        assertArrayEquals(new int[] {599, 75, 598, 1}, tok.encode("<extra_id_0> cat <extra_id_1>"));
+    }
+
+    @Test
     void folderPrefersTokenizerJsonAndReadsSpecialIds() {
         SentencePieceTokenizer tok = SentencePieceTokenizer.load(fixture("unigram"));
         assertTrue(tok.source().endsWith("tokenizer.json"), tok.source());
