@@ -46,9 +46,9 @@ final class SelectiveScan {
 
     /**
      * Channel blocks [blk0, blk1) of one batch, a time tile at a time, each (tile, block) in three passes over a
-     * [TILE][lanes] buffer: dt (bias, softplus), the recurrence, then D and the z gate. Only the middle pass is
-     * hot (N exps per step), so it is a separate flat method with the exp written out in place: with VMath.exp
-     * called there, C2 stopped inlining it and boxed every vector (~1 GB/op of garbage).
+     * [TILE][lanes] buffer: dt (bias, softplus), the recurrence, then D and the z gate. The middle pass is the
+     * hot one (N exps per step): a flat method with the exp written out in place, because with VMath.exp called
+     * there C2 stopped inlining it and boxed every vector (~1 GB/op of garbage).
      */
     private static void vectorBlocks(float[] u, float[] delta, float[] at, float[] bm, float[] cm, float[] d,
                                      float[] z, float[] db, boolean softplus, float[] o, int b, int blk0, int blk1,
@@ -60,24 +60,41 @@ final class SelectiveScan {
             int t1 = Math.min(l, t0 + TILE);
             for (int blk = blk0; blk < blk1; blk++) {
                 int e0 = blk * lanes;
-                FloatVector dbv = db == null ? FloatVector.zero(S) : FloatVector.fromArray(S, db, e0);
-                for (int t = t0; t < t1; t++) {
-                    FloatVector dt = FloatVector.fromArray(S, delta, (b * l + t) * e + e0).add(dbv);
-                    if (softplus) dt = VMath.softplus(dt);
-                    dt.intoArray(buf, (t - t0) * lanes);
-                }
+                timeStep(delta, db, softplus, buf, b, e0, t0, t1, l, e);
                 recurrence(u, at, bm, cm, buf, h, (blk - blk0) * n * lanes, b, e0, t0, t1, l, e, n);
-                FloatVector dv = d == null ? FloatVector.zero(S) : FloatVector.fromArray(S, d, e0);
-                for (int t = t0; t < t1; t++) {
-                    int idx = (b * l + t) * e + e0;
-                    FloatVector y = FloatVector.fromArray(S, u, idx).fma(dv, FloatVector.fromArray(S, buf, (t - t0) * lanes));
-                    if (z != null) {
-                        FloatVector zv = FloatVector.fromArray(S, z, idx);
-                        y = y.mul(zv).mul(VMath.sigmoid(zv));
-                    }
-                    y.intoArray(o, idx);
-                }
+                skipAndGate(u, d, z, buf, o, b, e0, t0, t1, l, e);
             }
+        }
+    }
+
+    // The three passes are separate methods because each needs C2's whole node budget for its inlined VMath
+    // calls: in one method, softplus and sigmoid hit NodeCountInliningCutoff and every vector was boxed.
+
+    /** buf[t - t0] = dt_t = delta (+ bias), softplus'd, for one channel block. */
+    private static void timeStep(float[] delta, float[] db, boolean softplus, float[] buf, int b, int e0, int t0,
+                                 int t1, int l, int e) {
+        final int lanes = S.length();
+        FloatVector dbv = db == null ? FloatVector.zero(S) : FloatVector.fromArray(S, db, e0);
+        for (int t = t0; t < t1; t++) {
+            FloatVector dt = FloatVector.fromArray(S, delta, (b * l + t) * e + e0).add(dbv);
+            if (softplus) dt = VMath.softplus(dt);
+            dt.intoArray(buf, (t - t0) * lanes);
+        }
+    }
+
+    /** out = (y + D u) silu(z), y read from buf, for one channel block. */
+    private static void skipAndGate(float[] u, float[] d, float[] z, float[] buf, float[] o, int b, int e0, int t0,
+                                    int t1, int l, int e) {
+        final int lanes = S.length();
+        FloatVector dv = d == null ? FloatVector.zero(S) : FloatVector.fromArray(S, d, e0);
+        for (int t = t0; t < t1; t++) {
+            int idx = (b * l + t) * e + e0;
+            FloatVector y = FloatVector.fromArray(S, u, idx).fma(dv, FloatVector.fromArray(S, buf, (t - t0) * lanes));
+            if (z != null) {
+                FloatVector zv = FloatVector.fromArray(S, z, idx);
+                y = y.mul(zv).mul(VMath.sigmoid(zv));
+            }
+            y.intoArray(o, idx);
         }
     }
 
