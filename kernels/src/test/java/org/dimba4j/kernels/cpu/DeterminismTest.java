@@ -39,4 +39,25 @@ class DeterminismTest {
         sameEveryTime("silu", () -> CPU.silu(big));
         sameEveryTime("add", () -> CPU.add(big, big.reshape(512, 1000)));
     }
+
+    /**
+     * The first calls run in the interpreter and C1, later ones in C2 code: the scan's inlined exp and fixed-order
+     * sums must give the same bits throughout (two full channel blocks and a scalar tail, several time tiles).
+     */
+    @Test
+    void scanAndConv1dAreTheSameColdAndWarm() {
+        Random r = new Random(16);
+        int b = 2, l = 150, e = 40, n = 16;
+        Tensor u = rand(r, b, l, e), delta = rand(r, b, l, e), bb = rand(r, b, l, n), cc = rand(r, b, l, n);
+        Tensor d = rand(r, e), z = rand(r, b, l, e), bias = rand(r, e), w = rand(r, e, 4);
+        float[] av = new float[e * n];
+        for (int i = 0; i < av.length; i++) av[i] = -(1 + i % n) * 0.5f;
+        Tensor a = Tensor.of(av, e, n);
+        float[] scan = CPU.selectiveScan(u, delta, a, bb, cc, d, z, bias, true).toFloatArray();
+        float[] conv = CPU.causalConv1d(u, w, bias).toFloatArray();
+        for (int i = 0; i < 120; i++) {
+            assertArrayEquals(scan, CPU.selectiveScan(u, delta, a, bb, cc, d, z, bias, true).toFloatArray(), "scan call " + (i + 2));
+            assertArrayEquals(conv, CPU.causalConv1d(u, w, bias).toFloatArray(), "conv1d call " + (i + 2));
+        }
+    }
 }
