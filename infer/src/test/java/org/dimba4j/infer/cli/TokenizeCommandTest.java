@@ -72,6 +72,15 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void inputFileThatIsNotUtf8IsNamed(@TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve("latin1.txt");
+        Files.write(file, new byte[] {'c', 'a', 'f', (byte) 0xe9, '\n'});
+        Run r = run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", file.toString());
+        assertEquals(1, r.code());
+        assertEquals("dimba: error: --input-file " + file + " is not UTF-8 text (invalid byte sequence)", r.err().strip());
+    }
+
+    @Test
     void emptyStringPrintsOnlyEos() {
         Run r = run("tokenize", "--tokenizer", FIXTURE.toString(), "");
         assertEquals(0, r.code(), r.err());
