@@ -72,12 +72,14 @@ class TokenizeCommandTest {
     }
 
     @Test
-    void inputFileThatIsNotUtf8IsNamed(@TempDir Path tmp) throws IOException {
+    void inputFileThatIsNotUtf8OrMissingIsNamed(@TempDir Path tmp) throws IOException {
         Path file = tmp.resolve("latin1.txt");
         Files.write(file, new byte[] {'c', 'a', 'f', (byte) 0xe9, '\n'});
         Run r = run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", file.toString());
         assertEquals(1, r.code());
         assertEquals("dimba: error: --input-file " + file + " is not UTF-8 text (invalid byte sequence)", r.err().strip());
+        Run missing = run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", tmp.resolve("none.txt").toString());
+        assertEquals("dimba: error: --input-file " + tmp.resolve("none.txt") + ": no such file", missing.err().strip());
     }
 
     @Test
