@@ -3,7 +3,7 @@
 # attention), equal width and depth, on the CPU backend: images/s and peak memory per forward at 256, 1024, 4096 and
 # 16384 image tokens (256 to 2048 px), each configuration in a fresh JVM, the variants interleaved, medians reported.
 # Writes bench/results/hybrid-vs-attention-<date>.csv, hybrid-vs-attention.md (table) and hybrid-vs-attention.png.
-# Usage: bench/hybrid-vs-attention.sh [--tokens 256,1024,4096,16384] [--l-tokens 256,1024|none] [--rounds 2]
+# Usage: bench/hybrid-vs-attention.sh [--tokens 256,1024,4096,16384] [--l-tokens 256,1024|none] [--rounds 2] [--large-rounds 1]
 #                                     [--reps auto|N] [--warmup 2] [--heap 6g] [--out bench/results]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

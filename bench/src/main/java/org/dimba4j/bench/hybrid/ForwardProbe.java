@@ -1,5 +1,6 @@
 package org.dimba4j.bench.hybrid;
 
+import org.dimba4j.bench.ProcStatus;
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Backends;
 import org.dimba4j.kernels.Tensor;

@@ -31,13 +31,13 @@ public final class HybridVsAttention {
      * @param rounds JVMs per variant and token count, below {@link #LARGE} tokens ({@link #rounds(int)})
      * @param reps   timed forwards per JVM, or 0 for "auto" ({@link #reps(int)})
      */
-    record Options(List<Width> widths, int rounds, int warmup, int reps, int captionTokens, int captionChannels,
-                   String heap, Path out, String command, Path fromCsv) {
-        /** From this token count on one forward takes minutes on 2 cores: one JVM per variant. */
+    record Options(List<Width> widths, int rounds, int largeRounds, int warmup, int reps, int captionTokens,
+                   int captionChannels, String heap, Path out, String command, Path fromCsv) {
+        /** From this token count on one forward takes minutes on 2 cores: {@code largeRounds} JVMs per variant. */
         static final int LARGE = 16384;
 
         int rounds(int tokens) {
-            return tokens >= LARGE ? 1 : rounds;
+            return tokens >= LARGE ? largeRounds : rounds;
         }
 
         /** Auto: 3 timed forwards up to 1024 tokens, 2 at 4096, 1 from 16384 on. */
@@ -105,7 +105,7 @@ public final class HybridVsAttention {
 
     static Options parse(String[] args) {
         List<Integer> sTokens = List.of(256, 1024, 4096, 16384), lTokens = List.of(256, 1024);
-        int rounds = 2, warmup = 2, reps = 0, captionTokens = 120, captionChannels = 4096;
+        int rounds = 2, largeRounds = 1, warmup = 2, reps = 0, captionTokens = 120, captionChannels = 4096;
         String heap = "6g";
         Path out = Path.of("bench/results"), fromCsv = null;
         for (int i = 0; i < args.length; i++) {
@@ -116,13 +116,14 @@ public final class HybridVsAttention {
                 case "--tokens" -> sTokens = ints(a, v);
                 case "--l-tokens" -> lTokens = v.equals("none") ? List.of() : ints(a, v);
                 case "--rounds" -> rounds = positive(a, v);
+                case "--large-rounds" -> largeRounds = positive(a, v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--reps" -> reps = v.equals("auto") ? 0 : positive(a, v);
                 case "--caption-tokens" -> captionTokens = positive(a, v);
                 case "--heap" -> heap = v;
                 case "--out" -> out = Path.of(v);
                 case "--from-csv" -> fromCsv = Path.of(v);
-                default -> throw new IllegalArgumentException("unknown option " + a + " (--tokens, --l-tokens, --rounds,"
+                default -> throw new IllegalArgumentException("unknown option " + a + " (--tokens, --l-tokens, --rounds, --large-rounds,"
                         + " --warmup, --reps, --caption-tokens, --heap, --out, --from-csv)");
             }
         }
@@ -135,7 +136,7 @@ public final class HybridVsAttention {
         int at = measuring.indexOf("--from-csv");
         if (at >= 0) measuring.subList(at, at + 2).clear();
         String command = "bench/hybrid-vs-attention.sh" + (measuring.isEmpty() ? "" : " " + String.join(" ", measuring));
-        return new Options(widths, rounds, warmup, reps, captionTokens, captionChannels, heap, out, command, fromCsv);
+        return new Options(widths, rounds, largeRounds, warmup, reps, captionTokens, captionChannels, heap, out, command, fromCsv);
     }
 
     private static List<Integer> ints(String opt, String v) {

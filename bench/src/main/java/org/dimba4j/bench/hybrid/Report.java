@@ -120,7 +120,8 @@ final class Report {
                 + " `Dimba.attentionOnly`). Widths: " + o.widths().stream().map(w -> w.label() + " = hidden " + w.hidden()
                 + ", " + w.heads() + " heads, depth " + w.depth()).collect(Collectors.joining("; ")) + "; random weights."
                 + " Each (width, variant, tokens) ran in its own fresh JVMs (-Xmx" + o.heap() + "; " + o.rounds()
-                + " JVMs per variant below " + HybridVsAttention.Options.LARGE + " tokens, 1 from there on), the two"
+                + " JVMs per variant below " + HybridVsAttention.Options.LARGE + " tokens, " + o.largeRounds()
+                + " from there on), the two"
                 + " variants alternating; each JVM ran " + o.warmup() + " warm-up forwards on min(tokens, "
                 + ForwardProbe.WARMUP_MAX_TOKENS + ") tokens, then " + (o.reps() > 0 ? o.reps() + " timed forwards"
                 : "3 timed forwards up to 1024 tokens, 2 at 4096, 1 from 16384 on") + ";"
@@ -130,11 +131,14 @@ final class Report {
                 + "\n- *s/fwd*: median seconds per forward; *img/s* = 1 / that (one denoiser evaluation of one image)."
                 + "\n- *Mamba share*: 1 - attention/hybrid time, the part of the hybrid's time its Mamba layers take."
                 + "\n- *peak RSS*: the process's VmHWM after the forwards minus its VmRSS just before the first one"
-                + " (weights and inputs already resident): what running forwards adds to the process."
+                + " (weights and inputs already resident): what running forwards adds to the process. With the JVM's"
+                + " default G1 collector this also reflects how far G1 lets the heap grow before collecting, which"
+                + " dominates below about 1 GB."
                 + "\n- *heap peak*: the Java heap pools' peak use during one forward minus the use before it (after a"
                 + " full GC); it includes garbage not yet collected, so it is an upper bound on live memory."
                 + "\n- Self-attention costs O(n^2) in the token count n (every token scores every other), a Mamba layer"
-                + " O(n) (one scan per direction), so the Mamba layers' share of the hybrid's time shrinks as n grows."
+                + " O(n) (one scan per direction), so in theory the Mamba layers' share of the hybrid's time shrinks as"
+                + " n grows."
                 + " The CPU attention kernel is flash-style (it never holds the n x n score matrix), so memory grows"
                 + " about linearly for both variants here; a naive attention would hold heads x n^2 floats per layer, "
                 + naiveScores(o) + "."

@@ -6,11 +6,8 @@ import org.dimba4j.kernels.DType;
 import org.dimba4j.kernels.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,36 +25,25 @@ class InspectConvertCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void inspectListsTensorsAndMetadata() {
-        Run r = run("inspect", TORCH.resolve("nested.pt").toString());
+        CliRun r = CliRun.run("inspect", TORCH.resolve("nested.pt").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("tensors: 5, parameters: 27, bytes: 108, dtypes: F32 x 5"), r.out());
         assertTrue(r.out().contains("keys holding tensors: state_dict (5), ema (5)"), r.out());
         assertTrue(r.out().contains("  epoch: 7"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("0\\.weight +F32 +\\[3, 4] +48")), r.out());
-        Run ema = run("inspect", "--key", "ema", TORCH.resolve("nested.pt").toString());
+        CliRun ema = CliRun.run("inspect", "--key", "ema", TORCH.resolve("nested.pt").toString());
         assertTrue(ema.out().contains("[ema]"), ema.out());
     }
 
     @Test
     void inspectFailsWithTheReaderMessage() {
-        Run r = run("inspect", TORCH.resolve("malicious_builtins_eval.pt").toString());
+        CliRun r = CliRun.run("inspect", TORCH.resolve("malicious_builtins_eval.pt").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("dimba: error: ") && r.err().contains("refusing global '__builtin__.eval'"), r.err());
         assertEquals("", r.out());
-        Run missing = run("inspect", dir.resolve("nope.safetensors").toString());
+        CliRun missing = CliRun.run("inspect", dir.resolve("nope.safetensors").toString());
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("no such file or folder"), missing.err());
     }
@@ -65,7 +51,7 @@ class InspectConvertCommandTest {
     @Test
     void convertKeepsNamesDtypesAndValues() {
         Path out = dir.resolve("views.safetensors");
-        Run r = run("convert", TORCH.resolve("views.pt").toString(), out.toString());
+        CliRun r = CliRun.run("convert", TORCH.resolve("views.pt").toString(), out.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.out(), "progress goes to stderr");
         try (SafetensorsFile got = SafetensorsFile.open(out); SafetensorsFile want = SafetensorsFile.open(TORCH.resolve("views.expected.safetensors"))) {
@@ -81,19 +67,19 @@ class InspectConvertCommandTest {
     @Test
     void convertWithKeyAndF32() {
         Path out = dir.resolve("ema.safetensors");
-        assertEquals(0, run("convert", "--key", "ema", "--dtype", "f32", TORCH.resolve("nested.pt").toString(), out.toString()).code());
+        assertEquals(0, CliRun.run("convert", "--key", "ema", "--dtype", "f32", TORCH.resolve("nested.pt").toString(), out.toString()).code());
         try (SafetensorsFile got = SafetensorsFile.open(out); SafetensorsFile want = SafetensorsFile.open(TORCH.resolve("nested.ema.expected.safetensors"))) {
             for (String n : want.names()) assertArrayEquals(want.get(n).toFloatArray(), got.get(n).toFloatArray(), n);
             assertEquals("ema", got.metadata().get("source_key"));
             assertEquals("7", got.metadata().get("epoch"));
         }
         Path f32 = dir.resolve("dtypes.safetensors");
-        assertEquals(0, run("convert", "--dtype", "f32", TORCH.resolve("dtypes.pt").toString(), f32.toString()).code());
+        assertEquals(0, CliRun.run("convert", "--dtype", "f32", TORCH.resolve("dtypes.pt").toString(), f32.toString()).code());
         try (SafetensorsFile got = SafetensorsFile.open(f32)) {
             assertEquals(DType.F32, got.info("bf16").dtype());
             assertEquals(DType.I64, got.info("i64").dtype());
         }
-        Run bad = run("convert", "--dtype", "int4", TORCH.resolve("dtypes.pt").toString(), f32.toString());
+        CliRun bad = CliRun.run("convert", "--dtype", "int4", TORCH.resolve("dtypes.pt").toString(), f32.toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("int4"), bad.err());
     }
@@ -101,7 +87,7 @@ class InspectConvertCommandTest {
     @Test
     void failedConvertLeavesNoOutput() {
         Path out = dir.resolve("x.safetensors");
-        Run r = run("convert", TORCH.resolve("corrupt_short_storage.pt").toString(), out.toString());
+        CliRun r = CliRun.run("convert", TORCH.resolve("corrupt_short_storage.pt").toString(), out.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("elements need"), r.err());
         assertFalse(Files.exists(out));
@@ -121,7 +107,7 @@ class InspectConvertCommandTest {
         Files.write(model.resolve("tokenizer/spiece.model"), new byte[10]);
         Files.createDirectories(model.resolve("vae"));
         Files.writeString(model.resolve("vae/config.json"), "{\"_class_name\": \"AutoencoderKL\", \"scaling_factor\": 0.13025}");
-        Run r = run("inspect", model.toString());
+        CliRun r = CliRun.run("inspect", model.toString());
         assertEquals(1, r.code(), "vae has no weights: " + r.out());
         assertTrue(r.err().contains("vae: no checkpoint in"), r.err());
         String o = r.out();
@@ -133,6 +119,6 @@ class InspectConvertCommandTest {
         assertTrue(o.contains("vae/\n  config: _class_name=AutoencoderKL scaling_factor=0.13025"), o);
 
         SafetensorsWriter.write(model.resolve("vae/diffusion_pytorch_model.safetensors"), Map.of("w", Tensor.of(new float[] {1}, 1)), Map.of());
-        assertEquals(0, run("inspect", model.toString()).code());
+        assertEquals(0, CliRun.run("inspect", model.toString()).code());
     }
 }

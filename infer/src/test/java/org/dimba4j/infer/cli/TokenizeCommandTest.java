@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,17 +19,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class TokenizeCommandTest {
     // surefire runs in the module folder; the fixtures live with the tokenizer's own tests
     static final Path FIXTURE = Path.of("../io/src/test/resources/fixtures/tokenizer/unigram");
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     static String expectedLine(JsonNode c, String key) {
         StringJoiner j = new StringJoiner(" ");
@@ -53,7 +39,7 @@ class TokenizeCommandTest {
             want.append(expectedLine(c, "sp")).append(System.lineSeparator());
             if (++n == 40) break;
         }
-        Run r = run(args.toArray(String[]::new));
+        CliRun r = CliRun.run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         assertEquals(want.toString(), r.out());
     }
@@ -65,7 +51,7 @@ class TokenizeCommandTest {
         Path tiny = Path.of("../models/tiny-reference/tokenizer");
         String want = "3 6 5 78 6 17 20 13 1 3 12 46 79 65 1" + System.lineSeparator() + "0 2 1" + System.lineSeparator();
         for (String file : new String[] {"spiece.model", "tokenizer.json"}) {
-            Run r = run("tokenize", "--tokenizer", tiny.resolve(file).toString(), "text with </s> inside", "<pad> <unk>");
+            CliRun r = CliRun.run("tokenize", "--tokenizer", tiny.resolve(file).toString(), "text with </s> inside", "<pad> <unk>");
             assertEquals(0, r.code(), r.err());
             assertEquals(want, r.out(), file);
         }
@@ -75,16 +61,16 @@ class TokenizeCommandTest {
     void inputFileThatIsNotUtf8OrMissingIsNamed(@TempDir Path tmp) throws IOException {
         Path file = tmp.resolve("latin1.txt");
         Files.write(file, new byte[] {'c', 'a', 'f', (byte) 0xe9, '\n'});
-        Run r = run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", file.toString());
+        CliRun r = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", file.toString());
         assertEquals(1, r.code());
         assertEquals("dimba: error: --input-file " + file + " is not UTF-8 text (invalid byte sequence)", r.err().strip());
-        Run missing = run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", tmp.resolve("none.txt").toString());
+        CliRun missing = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", tmp.resolve("none.txt").toString());
         assertEquals("dimba: error: --input-file " + tmp.resolve("none.txt") + ": no such file", missing.err().strip());
     }
 
     @Test
     void emptyStringPrintsOnlyEos() {
-        Run r = run("tokenize", "--tokenizer", FIXTURE.toString(), "");
+        CliRun r = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString(), "");
         assertEquals(0, r.code(), r.err());
         assertEquals("1" + System.lineSeparator(), r.out());
     }
@@ -93,7 +79,7 @@ class TokenizeCommandTest {
     void inputFileGivesOneLinePerLineAndMaxLengthKeepsEosLast(@TempDir Path tmp) throws IOException {
         Path file = tmp.resolve("prompts.txt");
         Files.writeString(file, "a photo of a cat sitting on a red chair under the tree\n\ncat\n", StandardCharsets.UTF_8);
-        Run full = run("tokenize", "--tokenizer", FIXTURE.resolve("tokenizer.json").toString(), "--input-file", file.toString());
+        CliRun full = CliRun.run("tokenize", "--tokenizer", FIXTURE.resolve("tokenizer.json").toString(), "--input-file", file.toString());
         assertEquals(0, full.code(), full.err());
         String[] lines = full.out().split(System.lineSeparator());
         assertEquals(3, lines.length);
@@ -102,7 +88,7 @@ class TokenizeCommandTest {
         assertTrue(longIds.length > 5);
         assertEquals("1", longIds[longIds.length - 1]);
 
-        Run cut = run("tokenize", "--tokenizer", FIXTURE.resolve("tokenizer.json").toString(), "--max-length", "5", "--input-file", file.toString());
+        CliRun cut = CliRun.run("tokenize", "--tokenizer", FIXTURE.resolve("tokenizer.json").toString(), "--max-length", "5", "--input-file", file.toString());
         assertEquals(0, cut.code(), cut.err());
         String[] cutLines = cut.out().split(System.lineSeparator());
         assertEquals(String.join(" ", longIds[0], longIds[1], longIds[2], longIds[3], "1"), cutLines[0]);
@@ -111,15 +97,15 @@ class TokenizeCommandTest {
 
     @Test
     void badArgumentsAreUsageErrors() {
-        Run both = run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", "x.txt", "hello");
+        CliRun both = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", "x.txt", "hello");
         assertEquals(2, both.code());
         assertTrue(both.err().contains("not both"), both.err());
-        Run none = run("tokenize", "--tokenizer", FIXTURE.toString());
+        CliRun none = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString());
         assertEquals(2, none.code());
-        Run badLen = run("tokenize", "--tokenizer", FIXTURE.toString(), "--max-length", "0", "hi");
+        CliRun badLen = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString(), "--max-length", "0", "hi");
         assertEquals(2, badLen.code());
         assertTrue(badLen.err().contains("--max-length"), badLen.err());
-        Run missing = run("tokenize", "--tokenizer", "no/such/dir", "hi");
+        CliRun missing = CliRun.run("tokenize", "--tokenizer", "no/such/dir", "hi");
         assertEquals(1, missing.code());
         assertTrue(missing.err().startsWith("dimba: error: ") && missing.err().contains("no/such/dir"), missing.err());
     }

@@ -1,16 +1,13 @@
 package org.dimba4j.infer.e2e;
 
-import org.dimba4j.infer.cli.Main;
+import org.dimba4j.infer.cli.CliRun;
 import org.dimba4j.io.safetensors.SafetensorsWriter;
 import org.dimba4j.kernels.Tensor;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -38,10 +35,10 @@ class ForwardCommandE2ETest {
     void componentMatchesOfficialCode(String component, String fixture, String model) {
         Path dir = model.equals("tiny") ? TinyReference.model() : TinyReference.variant();
         Path out = tmp.resolve(fixture + ".out.safetensors");
-        Run r = run("forward", component, "--model", dir.toString(), "--inputs",
+        CliRun r = CliRun.run("forward", component, "--model", dir.toString(), "--inputs",
                 TinyReference.fixture(fixture + ".inputs.safetensors").toString(), "-o", out.toString(), "--device", "cpu");
-        assertEquals(0, r.code, r.err);
-        assertEquals("", r.out, "stdout carries nothing for forward");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.out(), "stdout carries nothing for forward");
         Map<String, Tensor> expected = Fixtures.read(TinyReference.fixture(fixture + ".outputs.safetensors"));
         Map<String, Tensor> actual = Fixtures.read(out);
         assertEquals(expected.keySet(), actual.keySet());
@@ -58,11 +55,11 @@ class ForwardCommandE2ETest {
         in.put("mask", Tensor.ofLongs(new long[2 * 15], 2, 15));
         Path bad = tmp.resolve("bad.safetensors");
         SafetensorsWriter.write(bad, in, Map.of());
-        Run r = run("forward", "transformer", "--model", TinyReference.model().toString(), "--inputs", bad.toString(),
+        CliRun r = CliRun.run("forward", "transformer", "--model", TinyReference.model().toString(), "--inputs", bad.toString(),
                 "-o", tmp.resolve("o.safetensors").toString(), "--device", "cpu");
-        assertEquals(1, r.code);
-        String[] lines = r.err.strip().lines().filter(l -> l.startsWith("dimba:")).toArray(String[]::new);
-        assertEquals(1, lines.length, r.err);
+        assertEquals(1, r.code());
+        String[] lines = r.err().strip().lines().filter(l -> l.startsWith("dimba:")).toArray(String[]::new);
+        assertEquals(1, lines.length, r.err());
         assertEquals("dimba: error: input tensor 'mask' in " + bad + " has shape [2, 15], expected [B=2, L=16]: "
                 + "L is 16 but dimension 1 is 15", lines[0]);
     }
@@ -73,27 +70,16 @@ class ForwardCommandE2ETest {
         in.put("sample", Tensor.zeros(1, 3, 8, 8));
         Path extra = tmp.resolve("extra.safetensors");
         SafetensorsWriter.write(extra, in, Map.of());
-        Run r = run("forward", "vae.decode", "--model", TinyReference.model().toString(), "--inputs", extra.toString(),
+        CliRun r = CliRun.run("forward", "vae.decode", "--model", TinyReference.model().toString(), "--inputs", extra.toString(),
                 "-o", tmp.resolve("o.safetensors").toString(), "--device", "cpu");
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("dimba: error: unexpected input tensor 'sample' [1, 3, 8, 8] in " + extra
-                + ": vae.decode takes latents"), r.err);
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("dimba: error: unexpected input tensor 'sample' [1, 3, 8, 8] in " + extra
+                + ": vae.decode takes latents"), r.err());
         Path none = tmp.resolve("none.safetensors");
         SafetensorsWriter.write(none, Map.of("latent", Tensor.zeros(1, 4, 2, 2)), Map.of());
-        r = run("forward", "vae.decode", "--model", TinyReference.model().toString(), "--inputs", none.toString(),
+        r = CliRun.run("forward", "vae.decode", "--model", TinyReference.model().toString(), "--inputs", none.toString(),
                 "-o", tmp.resolve("o.safetensors").toString(), "--device", "cpu");
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("dimba: error: unexpected input tensor 'latent' [1, 4, 2, 2]"), r.err);
-    }
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("dimba: error: unexpected input tensor 'latent' [1, 4, 2, 2]"), r.err());
     }
 }

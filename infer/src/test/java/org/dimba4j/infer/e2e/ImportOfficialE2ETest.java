@@ -1,5 +1,6 @@
 package org.dimba4j.infer.e2e;
 
+import org.dimba4j.infer.cli.CliRun;
 import org.dimba4j.io.Checkpoints;
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.io.TensorSource;
@@ -14,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import static org.dimba4j.infer.e2e.ForwardCommandE2ETest.run;
+import static org.dimba4j.infer.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,7 @@ class ImportOfficialE2ETest {
     @TempDir
     Path tmp;
 
-    private ForwardCommandE2ETest.Run importTiny(Path out, String... extra) {
+    private CliRun importTiny(Path out, String... extra) {
         String[] base = {"import-official", "--checkpoint", TinyReference.officialPt().toString(),
                 "--t5", TinyReference.officialPt().resolveSibling("t5").toString(),
                 "--vae", TinyReference.model().resolve("vae").toString(), "-o", out.toString()};

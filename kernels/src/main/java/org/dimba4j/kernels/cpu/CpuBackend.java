@@ -1,5 +1,6 @@
 package org.dimba4j.kernels.cpu;
 
+import org.dimba4j.kernels.OpShapes;
 import org.dimba4j.kernels.Shape;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.kernels.reference.ReferenceBackend;
@@ -24,28 +25,13 @@ public class CpuBackend extends ReferenceBackend {
         return t == null ? null : t.isHostF32Array() ? t.floats() : t.toFloatArray();
     }
 
-    private static IllegalArgumentException error(String op, String what, Tensor... ts) {
-        StringBuilder sb = new StringBuilder(op).append(": ").append(what).append(" (shapes");
-        for (Tensor t : ts) sb.append(' ').append(t == null ? "null" : Shape.str(t.shape()));
-        return new IllegalArgumentException(sb.append(')').toString());
-    }
-
     // ---- linear algebra ----
 
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
-        int[] as = a.shape(), bs = b.shape();
-        if (as.length < 2 || bs.length < 2) throw error("matmul", "operands must be at least 2-D", a, b);
-        int m = transA ? as[as.length - 1] : as[as.length - 2];
-        int k = transA ? as[as.length - 2] : as[as.length - 1];
-        int kb = transB ? bs[bs.length - 1] : bs[bs.length - 2];
-        int n = transB ? bs[bs.length - 2] : bs[bs.length - 1];
-        if (k != kb) throw error("matmul", "inner dimensions differ: " + k + " vs " + kb, a, b);
-        boolean shared = bs.length == 2;
-        if (!shared && !Arrays.equals(Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2))) {
-            throw error("matmul", "batch dimensions differ", a, b);
-        }
-        int batch = Math.toIntExact(Shape.numel(Arrays.copyOf(as, as.length - 2)));
+        OpShapes.MatmulDims md = OpShapes.matmul(a, b, transA, transB);
+        int batch = md.batch(), m = md.m(), k = md.k(), n = md.n();
+        boolean shared = md.sharedB();
         float[] x = floats(a), o = new float[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
         MatrixView bv = MatrixView.of(b, 0, transB ? k : n, transB);
         int aRs = transA ? 1 : k, aCs = transA ? m : 1;
@@ -57,44 +43,29 @@ public class CpuBackend extends ReferenceBackend {
             Parallel.forEach(batch, small, p -> Gemm.gemm(m, n, k, x, p * m * k, aRs, aCs,
                     shared ? bv : bv.at((long) p * k * n), o, p * m * n, n, false, !small));
         }
-        int[] os = as.clone();
-        os[os.length - 2] = m;
-        os[os.length - 1] = n;
-        return Tensor.of(o, os);
+        return Tensor.of(o, md.outShape());
     }
 
     @Override
     public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        int in = x.dim(-1);
-        if (weight.rank() != 2 || weight.dim(1) != in) throw error("linear", "weight must be [out, " + in + "]", x, weight);
-        int outF = weight.dim(0);
-        if (bias != null && bias.numel() != outF) throw error("linear", "bias must be [" + outF + "]", weight, bias);
-        int rows = Shape.rows(x.shape());
+        OpShapes.LinearDims ld = OpShapes.linear(x, weight, bias);
+        int in = ld.in(), outF = ld.out(), rows = ld.rows();
         float[] xs = floats(x), o = new float[Math.multiplyExact(rows, outF)];
         if (bias != null) {
             float[] bs = floats(bias);
             for (int r = 0; r < rows; r++) System.arraycopy(bs, 0, o, r * outF, outF);
         }
         Gemm.gemm(rows, outF, in, xs, 0, in, 1, MatrixView.of(weight, 0, in, true), o, 0, outF, bias != null, true);
-        return Tensor.of(o, Shape.withLast(x.shape(), outF));
+        return Tensor.of(o, ld.outShape());
     }
 
     // ---- attention ----
 
     @Override
     public Tensor attention(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask, Tensor bias) {
-        if (q.rank() != 3 || k.rank() != 3 || v.rank() != 3) throw error("attention", "q, k, v must be [B, L, H*D]", q, k, v);
-        int bsz = q.dim(0), lq = q.dim(1), hd = q.dim(2), lk = k.dim(1);
-        if (heads <= 0 || k.dim(0) != bsz || v.dim(0) != bsz || k.dim(2) != hd || v.dim(2) != hd || v.dim(1) != lk || hd % heads != 0) {
-            throw error("attention", "inconsistent q/k/v for " + heads + " heads", q, k, v);
-        }
-        if (keyMask != null && keyMask.numel() != (long) bsz * lk) throw error("attention", "keyMask must be [B, Lk]", q, k, keyMask);
-        boolean batchedBias = bias != null && bias.rank() == 4;
-        if (bias != null && bias.numel() != (batchedBias ? (long) bsz : 1L) * heads * lq * lk) {
-            throw error("attention", "bias must be [H, Lq, Lk] or [B, H, Lq, Lk]", q, k, bias);
-        }
-        float[] o = Attention.run(floats(q), floats(k), floats(v), bsz, lq, lk, heads, hd / heads, scale,
-                keyMask == null ? null : keyMask.toFloatArray(), floats(bias), batchedBias);
+        OpShapes.AttentionDims ad = OpShapes.attention(q, k, v, heads, keyMask, bias);
+        float[] o = Attention.run(floats(q), floats(k), floats(v), ad.batch(), ad.lq(), ad.lk(), heads, ad.headDim(), scale,
+                keyMask == null ? null : keyMask.toFloatArray(), floats(bias), ad.batchedBias());
         return Tensor.of(o, q.shape());
     }
 
@@ -103,29 +74,21 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
         int c = x.dim(-1);
-        checkChannels("layerNorm", x, c, weight, bias);
+        OpShapes.channelParams("layerNorm", x, c, weight, bias);
         return Tensor.of(Norms.norm(floats(x), Shape.rows(x.shape()), c, floats(weight), floats(bias), eps, false), x.shape());
     }
 
     @Override
     public Tensor rmsNorm(Tensor x, Tensor weight, float eps) {
         int c = x.dim(-1);
-        checkChannels("rmsNorm", x, c, weight, null);
+        OpShapes.channelParams("rmsNorm", x, c, weight, null);
         return Tensor.of(Norms.norm(floats(x), Shape.rows(x.shape()), c, floats(weight), null, eps, true), x.shape());
     }
 
     @Override
     public Tensor groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps) {
-        int n = x.dim(0), c = x.dim(1);
-        if (groups <= 0 || c % groups != 0) throw error("groupNorm", c + " channels are not divisible by " + groups + " groups", x);
-        checkChannels("groupNorm", x, c, weight, bias);
-        int spatial = Math.toIntExact(x.numel() / ((long) n * c));
-        return Tensor.of(Norms.groupNorm(floats(x), n, c, spatial, groups, floats(weight), floats(bias), eps), x.shape());
-    }
-
-    private static void checkChannels(String op, Tensor x, int c, Tensor weight, Tensor bias) {
-        if (weight != null && weight.numel() != c) throw error(op, "weight must have " + c + " elements", x, weight);
-        if (bias != null && bias.numel() != c) throw error(op, "bias must have " + c + " elements", x, bias);
+        OpShapes.GroupNormDims gd = OpShapes.groupNorm(x, groups, weight, bias);
+        return Tensor.of(Norms.groupNorm(floats(x), gd.n(), gd.c(), gd.spatial(), groups, floats(weight), floats(bias), eps), x.shape());
     }
 
     @Override
@@ -184,28 +147,16 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW, int groups) {
-        if (x.rank() != 4 || weight.rank() != 4) throw error("conv2d", "x must be [N,C,H,W] and weight [O,C/g,kh,kw]", x, weight);
-        int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
-        int o = weight.dim(0), cg = weight.dim(1), kh = weight.dim(2), kw = weight.dim(3);
-        if (groups <= 0 || c % groups != 0 || o % groups != 0 || cg != c / groups) {
-            throw error("conv2d", "channels do not match groups=" + groups, x, weight);
-        }
-        if (bias != null && bias.numel() != o) throw error("conv2d", "bias must have " + o + " elements", weight, bias);
-        if (strideH <= 0 || strideW <= 0 || padH < 0 || padW < 0) throw error("conv2d", "bad stride/padding", x, weight);
-        int ho = (h + 2 * padH - kh) / strideH + 1, wo = (w + 2 * padW - kw) / strideW + 1;
-        if (ho <= 0 || wo <= 0) throw error("conv2d", "kernel larger than padded input", x, weight);
-        float[] out = Conv2d.run(floats(x), weight, floats(bias), n, c, h, w, o, kh, kw, strideH, strideW, padH, padW, groups, ho, wo);
-        return Tensor.of(out, n, o, ho, wo);
+        OpShapes.Conv2dDims d = OpShapes.conv2d(x, weight, bias, strideH, strideW, padH, padW, groups);
+        float[] out = Conv2d.run(floats(x), weight, floats(bias), d.n(), d.c(), d.h(), d.w(), d.o(), d.kh(), d.kw(),
+                strideH, strideW, padH, padW, groups, d.ho(), d.wo());
+        return Tensor.of(out, d.n(), d.o(), d.ho(), d.wo());
     }
 
     @Override
     public Tensor causalConv1d(Tensor x, Tensor weight, Tensor bias) {
-        if (x.rank() != 3) throw error("causalConv1d", "x must be [B, L, C]", x, weight);
-        int b = x.dim(0), l = x.dim(1), c = x.dim(2);
-        int k = c == 0 ? 0 : Math.toIntExact(weight.numel() / c);
-        if (weight.dim(0) != c || weight.numel() != (long) c * k) throw error("causalConv1d", "weight must be [C, 1, K]", x, weight);
-        if (bias != null && bias.numel() != c) throw error("causalConv1d", "bias must have " + c + " elements", x, bias);
-        return Tensor.of(CausalConv1d.run(floats(x), floats(weight), floats(bias), b, l, c, k), x.shape());
+        OpShapes.CausalConv1dDims d = OpShapes.causalConv1d(x, weight, bias);
+        return Tensor.of(CausalConv1d.run(floats(x), floats(weight), floats(bias), d.b(), d.l(), d.c(), d.k()), x.shape());
     }
 
     // ---- selective scan ----
@@ -213,29 +164,16 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public Tensor selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z,
                                 Tensor deltaBias, boolean deltaSoftplus) {
-        if (u.rank() != 3 || a.rank() != 2 || b.rank() != 3 || c.rank() != 3) {
-            throw error("selectiveScan", "expected u [B,L,E], a [E,N], b/c [B,L,N]", u, a, b, c);
-        }
-        int bsz = u.dim(0), l = u.dim(1), e = u.dim(2), n = a.dim(1);
-        if (a.dim(0) != e || b.dim(0) != bsz || c.dim(0) != bsz || b.dim(2) != n || c.dim(2) != n || b.dim(1) != l || c.dim(1) != l
-                || !Arrays.equals(delta.shape(), u.shape()) || (z != null && !Arrays.equals(z.shape(), u.shape()))
-                || (d != null && d.numel() != e) || (deltaBias != null && deltaBias.numel() != e)) {
-            throw error("selectiveScan", "expected u, delta, z [B,L,E], a [E,N], b/c [B,L,N], d/deltaBias [E]", u, delta, a, b, c);
-        }
+        OpShapes.ScanDims sd = OpShapes.selectiveScan(u, delta, a, b, c, d, z, deltaBias);
         float[] o = SelectiveScan.run(floats(u), floats(delta), floats(a), floats(b), floats(c), floats(d), floats(z),
-                floats(deltaBias), deltaSoftplus, bsz, l, e, n);
+                floats(deltaBias), deltaSoftplus, sd.batch(), sd.l(), sd.e(), sd.n());
         return Tensor.of(o, u.shape());
     }
 
     // ---- elementwise ----
 
     private static Tensor binary(String name, Elementwise.Op op, Tensor a, Tensor b) {
-        int[] os;
-        try {
-            os = Shape.broadcast(a.shape(), b.shape());
-        } catch (IllegalArgumentException ex) {
-            throw error(name, "shapes do not broadcast", a, b);
-        }
+        int[] os = OpShapes.broadcast(name, a, b);
         return Tensor.of(Elementwise.binary(op, floats(a), a.shape(), floats(b), b.shape(), os), os);
     }
 
@@ -262,14 +200,10 @@ public class CpuBackend extends ReferenceBackend {
     // ---- reductions ----
 
     private static Tensor reduce(Reductions.Kind kind, Tensor x, int dim) {
+        OpShapes.AxisDims ad = OpShapes.around(kind.name().toLowerCase(java.util.Locale.ROOT), x, dim);
+        float[] o = Reductions.reduce(kind, floats(x), ad.outer(), ad.len(), ad.inner());
         int[] s = x.shape();
-        int dd = dim < 0 ? s.length + dim : dim;
-        if (dd < 0 || dd >= s.length) throw error(kind.name().toLowerCase(java.util.Locale.ROOT), "no dim " + dim, x);
-        int n = s[dd];
-        int inner = Math.toIntExact(Shape.numel(Arrays.copyOfRange(s, dd + 1, s.length)));
-        int outer = Math.toIntExact(Shape.numel(Arrays.copyOf(s, dd)));
-        float[] o = Reductions.reduce(kind, floats(x), outer, n, inner);
-        s[dd] = 1;
+        s[ad.axis()] = 1;
         return Tensor.of(o, s);
     }
 
@@ -292,27 +226,14 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public Tensor permute(Tensor x, int... axes) {
-        int[] s = x.shape();
-        boolean[] seen = new boolean[s.length];
-        if (axes.length != s.length) throw error("permute", "axes " + Arrays.toString(axes) + " do not match rank", x);
-        for (int a : axes) {
-            if (a < 0 || a >= s.length || seen[a]) throw error("permute", "axes " + Arrays.toString(axes) + " are not a permutation", x);
-            seen[a] = true;
-        }
-        int[] os = new int[s.length];
-        for (int i = 0; i < s.length; i++) os[i] = s[axes[i]];
-        return Tensor.of(Layout.permute(floats(x), s, axes), os);
+        int[] os = OpShapes.permute(x, axes);
+        return Tensor.of(Layout.permute(floats(x), x.shape(), axes), os);
     }
 
     @Override
     public Tensor upsampleNearest2d(Tensor x, int factor) {
-        int[] s = x.shape();
-        if (s.length < 2 || factor < 1) throw error("upsampleNearest2d", "needs [..., H, W] and a factor >= 1, got " + factor, x);
-        int h = s[s.length - 2], w = s[s.length - 1];
-        int planes = h * w == 0 ? 0 : Math.toIntExact(x.numel() / ((long) h * w));
-        float[] o = Layout.upsampleNearest(floats(x), planes, h, w, factor);
-        s[s.length - 2] = h * factor;
-        s[s.length - 1] = w * factor;
-        return Tensor.of(o, s);
+        OpShapes.PlaneDims pd = OpShapes.upsampleNearest2d(x, factor);
+        float[] o = Layout.upsampleNearest(floats(x), pd.planes(), pd.h(), pd.w(), factor);
+        return Tensor.of(o, pd.outShape());
     }
 }

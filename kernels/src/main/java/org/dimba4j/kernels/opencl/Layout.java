@@ -1,11 +1,7 @@
 package org.dimba4j.kernels.opencl;
 
-import org.dimba4j.kernels.Shape;
+import org.dimba4j.kernels.OpShapes;
 import org.dimba4j.kernels.Tensor;
-
-import java.util.Arrays;
-
-import static org.dimba4j.kernels.opencl.OpenClBackend.shapeError;
 
 /** Reductions and layout ops of {@link OpenClBackend}, each a strided copy ({@link StridedMap}) or a small kernel. */
 final class Layout {
@@ -17,15 +13,6 @@ final class Layout {
         this.arena = arena;
     }
 
-    private static int axis(Tensor x, int dim) {
-        int d = dim < 0 ? x.rank() + dim : dim;
-        if (d < 0 || d >= x.rank()) throw shapeError("dim", "dim " + dim + " out of range", x);
-        return d;
-    }
-
-    private static int numel(int[] s, int from, int to) {
-        return Math.toIntExact(Shape.numel(Arrays.copyOfRange(s, from, to)));
-    }
 
     /** Copies x (address {@code x}, strides {@code xs}) into the view of the output at {@code o} (strides {@code os}) over {@code shape}. */
     private void copy(int[] shape, int o, int[] os, int x, int[] xs) {
@@ -34,8 +21,8 @@ final class Layout {
 
     Tensor reduce(Tensor x, int dim, int kind) {
         int[] s = x.shape();
-        int dd = axis(x, dim);
-        int inner = numel(s, dd + 1, s.length), outer = numel(s, 0, dd);
+        OpShapes.AxisDims ad = OpShapes.around("dim", x, dim);
+        int dd = ad.axis(), inner = ad.inner(), outer = ad.outer();
         s[dd] = 1;
         try (Operands ops = backend.operands()) {
             int xo = ops.in(x);
@@ -56,13 +43,8 @@ final class Layout {
     }
 
     Tensor permute(Tensor x, int... axes) {
-        int[] s = x.shape();
-        if (axes.length != s.length) throw shapeError("permute", "axes " + Arrays.toString(axes) + " do not match rank", x);
-        int[] os = new int[s.length], st = StridedMap.contiguous(s), xs = new int[s.length];
-        for (int i = 0; i < s.length; i++) {
-            os[i] = s[axes[i]];
-            xs[i] = st[axes[i]];
-        }
+        int[] s = x.shape(), os = OpShapes.permute(x, axes), st = StridedMap.contiguous(s), xs = new int[s.length];
+        for (int i = 0; i < s.length; i++) xs[i] = st[axes[i]];
         try (Operands ops = backend.operands()) {
             int xo = ops.in(x);
             Tensor o = ops.out(os);
@@ -73,8 +55,7 @@ final class Layout {
 
     Tensor slice(Tensor x, int dim, int start, int end) {
         int[] s = x.shape();
-        int dd = axis(x, dim);
-        if (start < 0 || end > s[dd] || start > end) throw shapeError("slice", "range " + start + ".." + end + " outside dim " + dd, x);
+        int dd = OpShapes.slice(x, dim, start, end).axis();
         int[] st = StridedMap.contiguous(s);
         s[dd] = end - start;
         try (Operands ops = backend.operands()) {
@@ -86,18 +67,8 @@ final class Layout {
     }
 
     Tensor concat(int dim, Tensor... xs) {
-        int[] s = xs[0].shape();
-        int dd = axis(xs[0], dim);
-        int total = 0;
-        for (Tensor t : xs) {
-            int[] ts = t.shape();
-            if (ts.length != s.length) throw shapeError("concat", "ranks differ", xs);
-            for (int i = 0; i < s.length; i++) {
-                if (i != dd && ts[i] != s[i]) throw shapeError("concat", "shapes differ outside dim " + dd, xs);
-            }
-            total += ts[dd];
-        }
-        s[dd] = total;
+        int dd = OpShapes.axis("dim", xs[0], dim);
+        int[] s = OpShapes.concat(dd, xs);
         try (Operands ops = backend.operands()) {
             Tensor o = ops.out(s);
             int[] ost = StridedMap.contiguous(s);
@@ -113,7 +84,7 @@ final class Layout {
 
     Tensor flip(Tensor x, int dim) {
         int[] s = x.shape();
-        int dd = axis(x, dim);
+        int dd = OpShapes.axis("dim", x, dim);
         int[] st = StridedMap.contiguous(s);
         int start = (s[dd] - 1) * st[dd];
         st[dd] = -st[dd];
@@ -126,13 +97,9 @@ final class Layout {
     }
 
     Tensor pad2d(Tensor x, int left, int right, int top, int bottom) {
-        int[] s = x.shape();
-        if (s.length < 2) throw shapeError("pad2d", "x must be at least 2-D", x);
-        int h = s[s.length - 2], w = s[s.length - 1], planes = Math.toIntExact(x.numel() / Math.max(1L, (long) h * w));
-        int nh = h + top + bottom, nw = w + left + right;
-        s[s.length - 2] = nh;
-        s[s.length - 1] = nw;
-        Tensor o = backend.full(0f, s);
+        OpShapes.PlaneDims pd = OpShapes.pad2d(x, left, right, top, bottom);
+        int h = pd.h(), w = pd.w(), planes = pd.planes(), nh = pd.nh(), nw = pd.nw();
+        Tensor o = backend.full(0f, pd.outShape());
         try (Operands ops = backend.operands()) {
             int xo = ops.in(x), oo = ops.in(o);
             copy(new int[] {planes, h, w}, oo + top * nw + left, new int[] {nh * nw, nw, 1}, xo, new int[] {h * w, w, 1});
@@ -141,30 +108,23 @@ final class Layout {
     }
 
     Tensor upsampleNearest2d(Tensor x, int factor) {
-        int[] s = x.shape();
-        int h = s[s.length - 2], w = s[s.length - 1], planes = Math.toIntExact(x.numel() / Math.max(1L, (long) h * w));
-        s[s.length - 2] = h * factor;
-        s[s.length - 1] = w * factor;
+        OpShapes.PlaneDims pd = OpShapes.upsampleNearest2d(x, factor);
+        int h = pd.h(), w = pd.w(), planes = pd.planes();
         // The output, seen as [planes, h, factor, w, factor], is contiguous; x is read with 0 strides on the factors.
         int[] view = {planes, h, factor, w, factor};
         try (Operands ops = backend.operands()) {
             int xo = ops.in(x);
-            Tensor o = ops.out(s);
+            Tensor o = ops.out(pd.outShape());
             copy(view, Operands.offset(o), StridedMap.contiguous(view), xo, new int[] {h * w, w, 0, 1, 0});
             return o;
         }
     }
 
     Tensor embedding(Tensor table, Tensor ids) {
-        if (table.rank() != 2) throw shapeError("embedding", "table must be [V, D]", table);
-        if (!ids.isHost()) throw shapeError("embedding", "ids must be a host I64/I32 tensor", ids);
-        int v = table.dim(0), d = table.dim(1);
+        if (!ids.isHost()) throw OpShapes.error("embedding", "ids must be a host I64/I32 tensor", ids);
         long[] is = ids.toLongArray();
-        for (long id : is) {
-            if (id < 0 || id >= v) throw new IllegalArgumentException("embedding: id " + id + " outside vocabulary of " + v);
-        }
-        int[] s = Arrays.copyOf(ids.shape(), ids.rank() + 1);
-        s[ids.rank()] = d;
+        int[] s = OpShapes.embedding(table, ids, is);
+        int d = table.dim(1);
         try (Operands ops = backend.operands()) {
             Tensor o = ops.out(s);
             if (is.length == 0) return o;

@@ -3,10 +3,10 @@ package org.dimba4j.kernels.opencl;
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.DType;
 import org.dimba4j.kernels.HostStorage;
+import org.dimba4j.kernels.OpShapes;
 import org.dimba4j.kernels.Shape;
 import org.dimba4j.kernels.Tensor;
 
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -137,25 +137,12 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
-        int[] as = a.shape(), bs = b.shape();
-        if (as.length < 2 || bs.length < 2) throw shapeError("matmul", "operands must be at least 2-D", a, b);
-        int m = transA ? as[as.length - 1] : as[as.length - 2];
-        int k = transA ? as[as.length - 2] : as[as.length - 1];
-        int kb = transB ? bs[bs.length - 1] : bs[bs.length - 2];
-        int n = transB ? bs[bs.length - 2] : bs[bs.length - 1];
-        if (k != kb) throw shapeError("matmul", "inner dimensions differ: " + k + " vs " + kb, a, b);
-        int[] batchDims = Arrays.copyOf(as, as.length - 2);
-        boolean shared = bs.length == 2;
-        if (!shared && !Arrays.equals(batchDims, Arrays.copyOf(bs, bs.length - 2))) {
-            throw shapeError("matmul", "batch dimensions differ", a, b);
-        }
-        int batch = Math.toIntExact(Shape.numel(batchDims));
-        int[] os = as.clone();
-        os[os.length - 2] = m;
-        os[os.length - 1] = n;
+        OpShapes.MatmulDims md = OpShapes.matmul(a, b, transA, transB);
+        int batch = md.batch(), m = md.m(), k = md.k(), n = md.n();
+        boolean shared = md.sharedB();
         try (Operands ops = operands()) {
             int ao = ops.in(a), bo = ops.in(b);
-            Tensor o = ops.out(os);
+            Tensor o = ops.out(md.outShape());
             gemm(ao, bo, -1, Operands.offset(o), batch, m, n, k, transA, transB, m * k, shared ? 0 : k * n);
             return o;
         }
@@ -163,14 +150,11 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        int in = x.dim(-1);
-        if (weight.rank() != 2 || weight.dim(1) != in) throw shapeError("linear", "weight must be [out, " + in + "]", x, weight);
-        int outF = weight.dim(0);
-        if (bias != null && bias.numel() != outF) throw shapeError("linear", "bias must be [" + outF + "]", weight, bias);
-        int rows = Shape.rows(x.shape());
+        OpShapes.LinearDims ld = OpShapes.linear(x, weight, bias);
+        int in = ld.in(), outF = ld.out(), rows = ld.rows();
         try (Operands ops = operands()) {
             int xo = ops.in(x), wo = ops.in(weight), bo = ops.opt(bias);
-            Tensor o = ops.out(Shape.withLast(x.shape(), outF));
+            Tensor o = ops.out(ld.outShape());
             gemm(xo, wo, bo, Operands.offset(o), 1, rows, outF, in, false, true, 0, 0);
             return o;
         }
@@ -202,19 +186,11 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Tensor attention(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask, Tensor bias) {
-        if (q.rank() != 3 || k.rank() != 3 || v.rank() != 3) throw shapeError("attention", "q, k, v must be [B, L, H*D]", q, k, v);
-        int bsz = q.dim(0), lq = q.dim(1), hd = q.dim(2), lk = k.dim(1);
-        if (k.dim(0) != bsz || v.dim(0) != bsz || k.dim(2) != hd || v.dim(2) != hd || v.dim(1) != lk || hd % heads != 0) {
-            throw shapeError("attention", "inconsistent q/k/v for " + heads + " heads", q, k, v);
-        }
-        if (keyMask != null && keyMask.numel() != (long) bsz * lk) throw shapeError("attention", "keyMask must be [B, Lk]", q, k, keyMask);
-        boolean batchedBias = bias != null && bias.rank() == 4;
-        if (bias != null && bias.numel() != (batchedBias ? (long) bsz : 1L) * heads * lq * lk) {
-            throw shapeError("attention", "bias must be [H, Lq, Lk] or [B, H, Lq, Lk]", q, k, bias);
-        }
-        int d = hd / heads;
+        OpShapes.AttentionDims ad = OpShapes.attention(q, k, v, heads, keyMask, bias);
+        int bsz = ad.batch(), lq = ad.lq(), lk = ad.lk(), d = ad.headDim();
+        boolean batchedBias = ad.batchedBias();
         if (d > AttentionKernels.MAX_HEAD_DIM) {
-            throw shapeError("attention", "head dim " + d + " exceeds the OpenCL kernel's " + AttentionKernels.MAX_HEAD_DIM, q);
+            throw OpShapes.error("attention", "head dim " + d + " exceeds the OpenCL kernel's " + AttentionKernels.MAX_HEAD_DIM, q);
         }
         try (Operands ops = operands()) {
             int qo = ops.in(q), ko = ops.in(k), vo = ops.in(v), mo = ops.opt(keyMask), bo = ops.opt(bias);
@@ -245,10 +221,9 @@ public final class OpenClBackend implements Backend {
 
     // ---- normalisation ------------------------------------------------------------------------------
 
-    private Tensor rowNorm(Tensor x, Tensor weight, Tensor bias, float eps, int mode) {
+    private Tensor rowNorm(String op, Tensor x, Tensor weight, Tensor bias, float eps, int mode) {
         int c = x.dim(-1), rows = Shape.rows(x.shape());
-        if (weight != null && weight.numel() != c) throw shapeError("norm", "weight must be [" + c + "]", x, weight);
-        if (bias != null && bias.numel() != c) throw shapeError("norm", "bias must be [" + c + "]", x, bias);
+        OpShapes.channelParams(op, x, c, weight, bias);
         return segmentNorm(x, weight, bias, eps, mode, rows, c, 1, 1, 0);
     }
 
@@ -280,27 +255,24 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
-        return rowNorm(x, weight, bias, eps, NormKernels.NORM_LAYER);
+        return rowNorm("layerNorm", x, weight, bias, eps, NormKernels.NORM_LAYER);
     }
 
     @Override
     public Tensor rmsNorm(Tensor x, Tensor weight, float eps) {
-        return rowNorm(x, weight, null, eps, NormKernels.NORM_RMS);
+        return rowNorm("rmsNorm", x, weight, null, eps, NormKernels.NORM_RMS);
     }
 
     @Override
     public Tensor softmax(Tensor x) {
-        return rowNorm(x, null, null, 0f, NormKernels.NORM_SOFTMAX);
+        return rowNorm("softmax", x, null, null, 0f, NormKernels.NORM_SOFTMAX);
     }
 
     @Override
     public Tensor groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps) {
-        int n = x.dim(0), c = x.dim(1);
-        if (c % groups != 0) throw shapeError("groupNorm", c + " channels are not divisible by " + groups + " groups", x);
-        if (weight != null && weight.numel() != c) throw shapeError("groupNorm", "weight must be [" + c + "]", x, weight);
-        if (bias != null && bias.numel() != c) throw shapeError("groupNorm", "bias must be [" + c + "]", x, bias);
-        int spatial = Math.toIntExact(x.numel() / ((long) n * c)), cpg = c / groups;
-        return segmentNorm(x, weight, bias, eps, NormKernels.NORM_GROUP, n * groups, cpg * spatial, spatial, groups, cpg);
+        OpShapes.GroupNormDims gd = OpShapes.groupNorm(x, groups, weight, bias);
+        int spatial = gd.spatial(), cpg = gd.channelsPerGroup();
+        return segmentNorm(x, weight, bias, eps, NormKernels.NORM_GROUP, gd.n() * groups, cpg * spatial, spatial, groups, cpg);
     }
 
     // ---- activations and elementwise ----------------------------------------------------------------
@@ -324,12 +296,7 @@ public final class OpenClBackend implements Backend {
     @Override public Tensor affine(Tensor x, float s, float t) { return unary(x, ElementwiseKernels.UN_AFFINE, s, t); }
 
     private Tensor binary(String name, Tensor a, Tensor b, int code) {
-        int[] os;
-        try {
-            os = Shape.broadcast(a.shape(), b.shape());
-        } catch (IllegalArgumentException e) {
-            throw shapeError(name, "shapes do not broadcast", a, b);
-        }
+        int[] os = OpShapes.broadcast(name, a, b);
         try (Operands ops = operands()) {
             int ao = ops.in(a), bo = ops.in(b);
             Tensor o = ops.out(os);
@@ -383,9 +350,4 @@ public final class OpenClBackend implements Backend {
         return (n + m - 1) / m * m;
     }
 
-    static IllegalArgumentException shapeError(String op, String what, Tensor... ts) {
-        StringBuilder sb = new StringBuilder(op).append(": ").append(what).append(" (shapes");
-        for (Tensor t : ts) sb.append(' ').append(t == null ? "null" : Shape.str(t.shape()));
-        return new IllegalArgumentException(sb.append(')').toString());
-    }
 }

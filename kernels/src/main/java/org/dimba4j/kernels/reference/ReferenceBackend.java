@@ -1,6 +1,7 @@
 package org.dimba4j.kernels.reference;
 
 import org.dimba4j.kernels.Backend;
+import org.dimba4j.kernels.OpShapes;
 import org.dimba4j.kernels.Shape;
 import org.dimba4j.kernels.Tensor;
 
@@ -26,12 +27,6 @@ public class ReferenceBackend implements Backend {
         return Tensor.of(data, shape);
     }
 
-    static IllegalArgumentException shapeError(String op, String what, Tensor... ts) {
-        StringBuilder sb = new StringBuilder(op).append(": ").append(what).append(" (shapes");
-        for (Tensor t : ts) sb.append(' ').append(t == null ? "null" : Shape.str(t.shape()));
-        return new IllegalArgumentException(sb.append(')').toString());
-    }
-
     @Override
     public Tensor upload(Tensor host) {
         return host;
@@ -53,18 +48,9 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
-        int[] as = a.shape(), bs = b.shape();
-        if (as.length < 2 || bs.length < 2) throw shapeError("matmul", "operands must be at least 2-D", a, b);
-        int m = transA ? as[as.length - 1] : as[as.length - 2];
-        int k = transA ? as[as.length - 2] : as[as.length - 1];
-        int kb = transB ? bs[bs.length - 1] : bs[bs.length - 2];
-        int n = transB ? bs[bs.length - 2] : bs[bs.length - 1];
-        if (k != kb) throw shapeError("matmul", "inner dimensions differ: " + k + " vs " + kb, a, b);
-        int batch = Math.toIntExact(Shape.numel(Arrays.copyOf(as, as.length - 2)));
-        boolean shared = bs.length == 2;
-        if (!shared && !Arrays.equals(Arrays.copyOf(as, as.length - 2), Arrays.copyOf(bs, bs.length - 2))) {
-            throw shapeError("matmul", "batch dimensions differ", a, b);
-        }
+        OpShapes.MatmulDims md = OpShapes.matmul(a, b, transA, transB);
+        int batch = md.batch(), m = md.m(), k = md.k(), n = md.n();
+        boolean shared = md.sharedB();
         float[] x = f(a), y = f(b), o = new float[Math.multiplyExact(batch, m * n)];
         for (int p = 0; p < batch; p++) {
             int ao = p * m * k, bo = shared ? 0 : p * k * n, oo = p * m * n;
@@ -80,19 +66,13 @@ public class ReferenceBackend implements Backend {
                 }
             }
         }
-        int[] os = as.clone();
-        os[os.length - 2] = m;
-        os[os.length - 1] = n;
-        return out(o, os);
+        return out(o, md.outShape());
     }
 
     @Override
     public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        int in = x.dim(-1);
-        if (weight.rank() != 2 || weight.dim(1) != in) throw shapeError("linear", "weight must be [out, " + in + "]", x, weight);
-        int outF = weight.dim(0);
-        if (bias != null && bias.numel() != outF) throw shapeError("linear", "bias must be [" + outF + "]", weight, bias);
-        int rows = Shape.rows(x.shape());
+        OpShapes.LinearDims ld = OpShapes.linear(x, weight, bias);
+        int in = ld.in(), outF = ld.out(), rows = ld.rows();
         float[] xs = f(x), w = f(weight), bs = bias == null ? null : f(bias), o = new float[Math.multiplyExact(rows, outF)];
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < outF; j++) {
@@ -101,24 +81,16 @@ public class ReferenceBackend implements Backend {
                 o[r * outF + j] = (float) s;
             }
         }
-        return out(o, Shape.withLast(x.shape(), outF));
+        return out(o, ld.outShape());
     }
 
     // ---- attention ----
 
     @Override
     public Tensor attention(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask, Tensor bias) {
-        if (q.rank() != 3 || k.rank() != 3 || v.rank() != 3) throw shapeError("attention", "q, k, v must be [B, L, H*D]", q, k, v);
-        int bsz = q.dim(0), lq = q.dim(1), hd = q.dim(2), lk = k.dim(1);
-        if (k.dim(0) != bsz || v.dim(0) != bsz || k.dim(2) != hd || v.dim(2) != hd || v.dim(1) != lk || hd % heads != 0) {
-            throw shapeError("attention", "inconsistent q/k/v for " + heads + " heads", q, k, v);
-        }
-        if (keyMask != null && (keyMask.numel() != (long) bsz * lk)) throw shapeError("attention", "keyMask must be [B, Lk]", q, k, keyMask);
-        boolean batchedBias = bias != null && bias.rank() == 4;
-        if (bias != null && bias.numel() != (batchedBias ? (long) bsz : 1L) * heads * lq * lk) {
-            throw shapeError("attention", "bias must be [H, Lq, Lk] or [B, H, Lq, Lk]", q, k, bias);
-        }
-        int d = hd / heads;
+        OpShapes.AttentionDims ad = OpShapes.attention(q, k, v, heads, keyMask, bias);
+        int bsz = ad.batch(), lq = ad.lq(), lk = ad.lk(), d = ad.headDim(), hd = heads * d;
+        boolean batchedBias = ad.batchedBias();
         float[] qs = f(q), ks = f(k), vs = f(v), o = new float[qs.length];
         float[] m = keyMask == null ? null : keyMask.toFloatArray();
         float[] bb = bias == null ? null : f(bias);
@@ -161,6 +133,7 @@ public class ReferenceBackend implements Backend {
     @Override
     public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
         int c = x.dim(-1), rows = Shape.rows(x.shape());
+        OpShapes.channelParams("layerNorm", x, c, weight, bias);
         float[] xs = f(x), w = weight == null ? null : f(weight), bs = bias == null ? null : f(bias), o = new float[xs.length];
         for (int r = 0; r < rows; r++) {
             double mean = 0, var = 0;
@@ -182,6 +155,7 @@ public class ReferenceBackend implements Backend {
     @Override
     public Tensor rmsNorm(Tensor x, Tensor weight, float eps) {
         int c = x.dim(-1), rows = Shape.rows(x.shape());
+        OpShapes.channelParams("rmsNorm", x, c, weight, null);
         float[] xs = f(x), w = weight == null ? null : f(weight), o = new float[xs.length];
         for (int r = 0; r < rows; r++) {
             double ms = 0;
@@ -194,9 +168,8 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Tensor groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps) {
-        int n = x.dim(0), c = x.dim(1);
-        if (c % groups != 0) throw shapeError("groupNorm", c + " channels are not divisible by " + groups + " groups", x);
-        int spatial = Math.toIntExact(x.numel() / ((long) n * c)), cpg = c / groups, span = cpg * spatial;
+        OpShapes.GroupNormDims gd = OpShapes.groupNorm(x, groups, weight, bias);
+        int n = gd.n(), c = gd.c(), spatial = gd.spatial(), cpg = gd.channelsPerGroup(), span = cpg * spatial;
         float[] xs = f(x), w = weight == null ? null : f(weight), bs = bias == null ? null : f(bias), o = new float[xs.length];
         for (int b = 0; b < n; b++) {
             for (int g = 0; g < groups; g++) {
@@ -273,12 +246,9 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW, int groups) {
-        if (x.rank() != 4 || weight.rank() != 4) throw shapeError("conv2d", "x must be [N,C,H,W] and weight [O,C/g,kh,kw]", x, weight);
-        int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
-        int o = weight.dim(0), cg = weight.dim(1), kh = weight.dim(2), kw = weight.dim(3);
-        if (c % groups != 0 || o % groups != 0 || cg != c / groups) throw shapeError("conv2d", "channels do not match groups=" + groups, x, weight);
-        int ho = (h + 2 * padH - kh) / strideH + 1, wo = (w + 2 * padW - kw) / strideW + 1;
-        if (ho <= 0 || wo <= 0) throw shapeError("conv2d", "kernel larger than padded input", x, weight);
+        OpShapes.Conv2dDims cd = OpShapes.conv2d(x, weight, bias, strideH, strideW, padH, padW, groups);
+        int n = cd.n(), c = cd.c(), h = cd.h(), w = cd.w(), o = cd.o(), cg = cd.cg(), kh = cd.kh(), kw = cd.kw();
+        int ho = cd.ho(), wo = cd.wo();
         float[] xs = f(x), ws = f(weight), bs = bias == null ? null : f(bias), out = new float[n * o * ho * wo];
         int og = o / groups;
         for (int b = 0; b < n; b++) {
@@ -309,37 +279,30 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Tensor pad2d(Tensor x, int left, int right, int top, int bottom) {
-        int[] s = x.shape();
-        int h = s[s.length - 2], w = s[s.length - 1], planes = Math.toIntExact(x.numel() / ((long) h * w));
-        int nh = h + top + bottom, nw = w + left + right;
+        OpShapes.PlaneDims pd = OpShapes.pad2d(x, left, right, top, bottom);
+        int planes = pd.planes(), h = pd.h(), w = pd.w(), nh = pd.nh(), nw = pd.nw();
         float[] xs = f(x), o = new float[planes * nh * nw];
         for (int p = 0; p < planes; p++)
             for (int i = 0; i < h; i++)
                 for (int j = 0; j < w; j++) o[(p * nh + i + top) * nw + j + left] = xs[(p * h + i) * w + j];
-        s[s.length - 2] = nh;
-        s[s.length - 1] = nw;
-        return out(o, s);
+        return out(o, pd.outShape());
     }
 
     @Override
     public Tensor upsampleNearest2d(Tensor x, int factor) {
-        int[] s = x.shape();
-        int h = s[s.length - 2], w = s[s.length - 1], planes = Math.toIntExact(x.numel() / ((long) h * w));
-        int nh = h * factor, nw = w * factor;
+        OpShapes.PlaneDims pd = OpShapes.upsampleNearest2d(x, factor);
+        int planes = pd.planes(), h = pd.h(), w = pd.w(), nh = pd.nh(), nw = pd.nw();
         float[] xs = f(x), o = new float[planes * nh * nw];
         for (int p = 0; p < planes; p++)
             for (int i = 0; i < nh; i++)
                 for (int j = 0; j < nw; j++) o[(p * nh + i) * nw + j] = xs[(p * h + i / factor) * w + j / factor];
-        s[s.length - 2] = nh;
-        s[s.length - 1] = nw;
-        return out(o, s);
+        return out(o, pd.outShape());
     }
 
     @Override
     public Tensor causalConv1d(Tensor x, Tensor weight, Tensor bias) {
-        int b = x.dim(0), l = x.dim(1), c = x.dim(2);
-        int k = Math.toIntExact(weight.numel() / c);
-        if (weight.dim(0) != c || weight.numel() != (long) c * k) throw shapeError("causalConv1d", "weight must be [C, 1, K]", x, weight);
+        OpShapes.CausalConv1dDims cd = OpShapes.causalConv1d(x, weight, bias);
+        int b = cd.b(), l = cd.l(), c = cd.c(), k = cd.k();
         float[] xs = f(x), ws = f(weight), bs = bias == null ? null : f(bias), o = new float[xs.length];
         for (int bb = 0; bb < b; bb++)
             for (int t = 0; t < l; t++)
@@ -359,10 +322,8 @@ public class ReferenceBackend implements Backend {
     @Override
     public Tensor selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z,
                                 Tensor deltaBias, boolean deltaSoftplus) {
-        int bsz = u.dim(0), l = u.dim(1), e = u.dim(2), n = a.dim(1);
-        if (a.dim(0) != e || b.dim(2) != n || c.dim(2) != n || b.dim(1) != l || c.dim(1) != l) {
-            throw shapeError("selectiveScan", "expected u [B,L,E], a [E,N], b/c [B,L,N]", u, a, b, c);
-        }
+        OpShapes.ScanDims sd = OpShapes.selectiveScan(u, delta, a, b, c, d, z, deltaBias);
+        int bsz = sd.batch(), l = sd.l(), e = sd.e(), n = sd.n();
         float[] us = f(u), dl = f(delta), as = f(a), bs = f(b), cs = f(c);
         float[] ds = d == null ? null : f(d), zs = z == null ? null : f(z), db = deltaBias == null ? null : f(deltaBias);
         float[] o = new float[us.length];
@@ -395,12 +356,7 @@ public class ReferenceBackend implements Backend {
     }
 
     private static Tensor broadcast(String name, Tensor a, Tensor b, Op2 op) {
-        int[] as = a.shape(), bs = b.shape(), os;
-        try {
-            os = Shape.broadcast(as, bs);
-        } catch (IllegalArgumentException ex) {
-            throw shapeError(name, "shapes do not broadcast", a, b);
-        }
+        int[] as = a.shape(), bs = b.shape(), os = OpShapes.broadcast(name, a, b);
         float[] x = f(a), y = f(b), o = new float[Math.toIntExact(Shape.numel(os))];
         long[] ast = broadcastStrides(as, os), bst = broadcastStrides(bs, os);
         int[] idx = new int[os.length];
@@ -458,11 +414,9 @@ public class ReferenceBackend implements Backend {
     }
 
     private static Tensor reduce(Tensor x, int dim, Reducer r) {
+        OpShapes.AxisDims ad = OpShapes.around("dim", x, dim);
         int[] s = x.shape();
-        int dd = dim < 0 ? s.length + dim : dim;
-        int n = s[dd];
-        int inner = Math.toIntExact(Shape.numel(Arrays.copyOfRange(s, dd + 1, s.length)));
-        int outer = Math.toIntExact(Shape.numel(Arrays.copyOf(s, dd)));
+        int dd = ad.axis(), n = ad.len(), inner = ad.inner(), outer = ad.outer();
         float[] xs = f(x), o = new float[outer * inner];
         for (int p = 0; p < outer; p++)
             for (int i = 0; i < inner; i++) o[p * inner + i] = (float) r.reduce(xs, p * n * inner + i, n, inner);
@@ -501,10 +455,7 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Tensor permute(Tensor x, int... axes) {
-        int[] s = x.shape();
-        if (axes.length != s.length) throw shapeError("permute", "axes " + Arrays.toString(axes) + " do not match rank", x);
-        int[] os = new int[s.length];
-        for (int i = 0; i < s.length; i++) os[i] = s[axes[i]];
+        int[] s = x.shape(), os = OpShapes.permute(x, axes);
         long[] st = Shape.strides(s);
         float[] xs = f(x), o = new float[xs.length];
         int[] idx = new int[s.length];
@@ -522,12 +473,9 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Tensor slice(Tensor x, int dim, int start, int end) {
+        OpShapes.AxisDims ad = OpShapes.slice(x, dim, start, end);
         int[] s = x.shape();
-        int dd = dim < 0 ? s.length + dim : dim;
-        if (start < 0 || end > s[dd] || start > end) throw shapeError("slice", "range " + start + ".." + end + " outside dim " + dd, x);
-        int inner = Math.toIntExact(Shape.numel(Arrays.copyOfRange(s, dd + 1, s.length)));
-        int outer = Math.toIntExact(Shape.numel(Arrays.copyOf(s, dd)));
-        int len = end - start;
+        int dd = ad.axis(), inner = ad.inner(), outer = ad.outer(), len = end - start;
         float[] xs = f(x), o = new float[outer * len * inner];
         for (int p = 0; p < outer; p++) System.arraycopy(xs, (p * s[dd] + start) * inner, o, p * len * inner, len * inner);
         s[dd] = len;
@@ -536,18 +484,10 @@ public class ReferenceBackend implements Backend {
 
     @Override
     public Tensor concat(int dim, Tensor... xs) {
-        int[] s = xs[0].shape();
-        int dd = dim < 0 ? s.length + dim : dim;
-        int total = 0;
-        for (Tensor t : xs) {
-            int[] ts = t.shape();
-            for (int i = 0; i < s.length; i++) {
-                if (i != dd && ts[i] != s[i]) throw shapeError("concat", "shapes differ outside dim " + dd, xs);
-            }
-            total += ts[dd];
-        }
-        int inner = Math.toIntExact(Shape.numel(Arrays.copyOfRange(s, dd + 1, s.length)));
-        int outer = Math.toIntExact(Shape.numel(Arrays.copyOf(s, dd)));
+        OpShapes.AxisDims ad = OpShapes.around("concat", xs[0], dim);
+        int dd = ad.axis(), inner = ad.inner(), outer = ad.outer();
+        int[] s = OpShapes.concat(dd, xs);
+        int total = s[dd];
         float[] o = new float[outer * total * inner];
         int off = 0;
         for (Tensor t : xs) {
@@ -556,34 +496,28 @@ public class ReferenceBackend implements Backend {
             for (int p = 0; p < outer; p++) System.arraycopy(ts, p * len * inner, o, (p * total + off) * inner, len * inner);
             off += len;
         }
-        s[dd] = total;
         return out(o, s);
     }
 
     @Override
     public Tensor flip(Tensor x, int dim) {
-        int[] s = x.shape();
-        int dd = dim < 0 ? s.length + dim : dim;
-        int n = s[dd];
-        int inner = Math.toIntExact(Shape.numel(Arrays.copyOfRange(s, dd + 1, s.length)));
-        int outer = Math.toIntExact(Shape.numel(Arrays.copyOf(s, dd)));
+        OpShapes.AxisDims ad = OpShapes.around("flip", x, dim);
+        int n = ad.len(), inner = ad.inner(), outer = ad.outer();
         float[] xs = f(x), o = new float[xs.length];
         for (int p = 0; p < outer; p++)
             for (int i = 0; i < n; i++) System.arraycopy(xs, (p * n + i) * inner, o, (p * n + n - 1 - i) * inner, inner);
-        return out(o, s);
+        return out(o, x.shape());
     }
 
     @Override
     public Tensor embedding(Tensor table, Tensor ids) {
-        int v = table.dim(0), d = table.dim(1);
         long[] is = ids.toLongArray();
+        int[] s = OpShapes.embedding(table, ids, is);
+        int d = table.dim(1);
         float[] o = new float[Math.multiplyExact(is.length, d)];
         for (int r = 0; r < is.length; r++) {
-            if (is[r] < 0 || is[r] >= v) throw new IllegalArgumentException("embedding: id " + is[r] + " outside vocabulary of " + v);
             for (int c = 0; c < d; c++) o[r * d + c] = table.getFlat(is[r] * d + c);
         }
-        int[] s = Arrays.copyOf(ids.shape(), ids.rank() + 1);
-        s[ids.rank()] = d;
         return out(o, s);
     }
 }

@@ -3,6 +3,7 @@ package org.dimba4j.kernels.cpu;
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.DType;
 import org.dimba4j.kernels.Tensor;
+import org.dimba4j.kernels.Tolerances;
 import org.dimba4j.kernels.reference.ReferenceBackend;
 
 import java.lang.foreign.Arena;
@@ -67,10 +68,6 @@ final class Parity {
 
     /** Tolerance check scaled by the RMS of the expected values, for long dot products. */
     static void assertCloseRms(String what, Tensor expected, Tensor actual, double rel) {
-        float[] e = expected.toFloatArray();
-        double ss = 0;
-        for (float v : e) ss += (double) v * v;
-        double rms = e.length == 0 ? 1 : Math.sqrt(ss / e.length);
-        assertClose(what, expected, actual, rel * Math.max(rms, 1e-3), rel);
+        assertClose(what, expected, actual, Tolerances.rmsAtol(expected, rel), rel);
     }
 }

@@ -3,6 +3,7 @@ package org.dimba4j.kernels.opencl;
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.DType;
 import org.dimba4j.kernels.Tensor;
+import org.dimba4j.kernels.Tolerances;
 import org.dimba4j.kernels.cpu.CpuBackend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -95,10 +96,6 @@ class OpenClCpuShapeSetsParityTest {
 
     /** |a - e| &lt;= rel * (rms(e) + |e|): long f32 sums against another summation order. */
     static void assertCloseRms(String what, Tensor expected, Tensor actual, double rel) {
-        float[] e = expected.toFloatArray();
-        double ss = 0;
-        for (float v : e) ss += (double) v * v;
-        double rms = e.length == 0 ? 1 : Math.sqrt(ss / e.length);
-        assertClose(what, expected, actual, rel * Math.max(rms, 1e-3), rel);
+        assertClose(what, expected, actual, Tolerances.rmsAtol(expected, rel), rel);
     }
 }

@@ -2,6 +2,7 @@ package org.dimba4j.model.vae;
 
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
+import org.dimba4j.model.nn.Linear;
 
 /**
  * The mid-block self-attention of the VAE: diffusers {@code Attention} with one head of C channels, a
@@ -31,11 +32,21 @@ final class Attention {
     static Attention load(VaeWeights w, String prefix, int channels, int groups) {
         return new Attention(
                 GroupNorm.load(w, prefix + ".group_norm", groups, channels),
-                Linear.load(w, prefix, channels, channels, "to_q", "query"),
-                Linear.load(w, prefix, channels, channels, "to_k", "key"),
-                Linear.load(w, prefix, channels, channels, "to_v", "value"),
-                Linear.load(w, prefix, channels, channels, "to_out.0", "proj_attn"),
+                linear(w, prefix, channels, channels, "to_q", "query"),
+                linear(w, prefix, channels, channels, "to_k", "key"),
+                linear(w, prefix, channels, channels, "to_v", "value"),
+                linear(w, prefix, channels, channels, "to_out.0", "proj_attn"),
                 channels);
+    }
+
+    /** nn.Linear with bias; the first present of {@code names} is used (diffusers name first, then older ones). */
+    private static Linear linear(VaeWeights w, String prefix, int in, int out, String... names) {
+        String[] weights = new String[names.length], biases = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            weights[i] = prefix + "." + names[i] + ".weight";
+            biases[i] = prefix + "." + names[i] + ".bias";
+        }
+        return new Linear(w.get(weights, out, in), w.get(biases, out));
     }
 
     Tensor forward(Backend b, Tensor x) {

@@ -19,14 +19,14 @@ import java.util.SplittableRandom;
  * conv and linear weights ~ N(0, 1/fan_in), norm scales ~ 1 + N(0, 0.1^2), biases ~ N(0, 0.02^2), so activations
  * keep a sane range through the network. Stream it to a file with SafetensorsWriter to get a mappable checkpoint.
  */
-final class SyntheticVaeWeights implements TensorSource {
+public final class SyntheticVaeWeights implements TensorSource {
     private static final ValueLayout.OfShort F16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Map<String, int[]> shapes;
     private final DType dtype;
     private final long seed;
 
-    SyntheticVaeWeights(VaeConfig config, DType dtype, long seed) {
+    public SyntheticVaeWeights(VaeConfig config, DType dtype, long seed) {
         if (dtype != DType.F32 && dtype != DType.F16) throw new IllegalArgumentException("synthetic weights are F32 or F16, not " + dtype);
         this.shapes = AutoencoderKL.expectedTensors(config);
         this.dtype = dtype;

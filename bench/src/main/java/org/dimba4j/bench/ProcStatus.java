@@ -1,4 +1,4 @@
-package org.dimba4j.bench.hybrid;
+package org.dimba4j.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,18 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** This process's resident memory from {@code /proc/self/status} (Linux): current (VmRSS) and peak (VmHWM). */
-final class ProcStatus {
+public final class ProcStatus {
     private static final Path STATUS = Path.of("/proc/self/status");
 
     private ProcStatus() {}
 
     /** Resident set size now, bytes. */
-    static long rss() {
+    public static long rss() {
         return field("VmRSS:");
     }
 
     /** Peak resident set size since the process started ("high water mark"), bytes. */
-    static long hwm() {
+    public static long hwm() {
         return field("VmHWM:");
     }
 

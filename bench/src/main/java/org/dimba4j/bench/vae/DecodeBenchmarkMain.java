@@ -1,5 +1,6 @@
-package org.dimba4j.model.vae;
+package org.dimba4j.bench.vae;
 
+import org.dimba4j.bench.ProcStatus;
 import org.dimba4j.io.image.GenerationParameters;
 import org.dimba4j.io.image.Png;
 import org.dimba4j.io.safetensors.SafetensorsWriter;
@@ -8,6 +9,9 @@ import org.dimba4j.kernels.Backends;
 import org.dimba4j.kernels.DType;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.kernels.reference.ReferenceBackend;
+import org.dimba4j.model.vae.AutoencoderKL;
+import org.dimba4j.model.vae.SyntheticVaeWeights;
+import org.dimba4j.model.vae.VaeConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,11 +76,10 @@ public final class DecodeBenchmarkMain {
                 Png.write(png, image, new GenerationParameters("synthetic SDXL VAE decode benchmark", "", 0, null, 0,
                         null, image.dim(3), image.dim(2), "synthetic-sdxl-vae"));
             }
-            Map<String, Long> mem = ProcStatus.read();
             System.out.printf(Locale.ROOT, "vae-decode latent=%dx%d image=%dx%d tile=%d dtype=%s device=%s load_s=%.2f decode_s=%.1f "
                             + "peak_rss_mib=%d rss_mib=%d heap_max_mib=%d%n",
                     latentH, latentW, image.dim(2), image.dim(3), tile, dtype, backend.name(), loadS, decodeS,
-                    mem.getOrDefault("VmHWM", -1L) / 1024, mem.getOrDefault("VmRSS", -1L) / 1024,
+                    ProcStatus.hwm() >> 20, ProcStatus.rss() >> 20,
                     Runtime.getRuntime().maxMemory() >> 20);
         }
     }
