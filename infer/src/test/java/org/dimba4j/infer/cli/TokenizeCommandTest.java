@@ -51,7 +51,7 @@ class TokenizeCommandTest {
         Path tiny = Path.of("../models/tiny-reference/tokenizer");
         String want = "3 6 5 78 6 17 20 13 1 3 12 46 79 65 1" + System.lineSeparator() + "0 2 1" + System.lineSeparator();
         for (String file : new String[] {"spiece.model", "tokenizer.json"}) {
-            Run r = run("tokenize", "--tokenizer", tiny.resolve(file).toString(), "text with </s> inside", "<pad> <unk>");
+            CliRun r = CliRun.run("tokenize", "--tokenizer", tiny.resolve(file).toString(), "text with </s> inside", "<pad> <unk>");
             assertEquals(0, r.code(), r.err());
             assertEquals(want, r.out(), file);
         }
