@@ -62,6 +62,10 @@ public final class TokenizeCommand implements Callable<Integer> {
         try {
             // one text per line; a final newline does not add an empty text, but an empty line inside is one
             return Files.readString(file, StandardCharsets.UTF_8).lines().toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("--input-file " + file + ": no such file", e);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IllegalArgumentException("--input-file " + file + " is not UTF-8 text (invalid byte sequence)", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read --input-file " + file + ": " + e.getMessage(), e);
         }

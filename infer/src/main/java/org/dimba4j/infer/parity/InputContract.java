@@ -57,7 +57,13 @@ public final class InputContract {
 
     private void checkOne(TensorSpec s, Tensor t, String source) {
         DType dt = t.dtype();
-        boolean okType = s.integer() ? (dt == DType.I64 || dt == DType.I32) : dt.isFloatingPoint();
+        boolean integral = switch (dt) {
+            case I64, I32, I16, I8, U8, BOOL -> true;
+            default -> false;
+        };
+        // ids and masks: any integer or bool tensor (a torch bool mask is common); floats: any float width, and
+        // integers for a vector of scalars (timestep: torch.tensor([500]) is I64, and the official model takes it)
+        boolean okType = s.integer() ? integral : dt.isFloatingPoint() || (integral && s.dims().size() == 1);
         if (!okType) {
             throw new IllegalArgumentException("input tensor '" + s.name() + "' in " + source + " is " + dt
                     + ", expected " + s.dtypeName() + (s.integer() ? " (or I32)" : " (or F16/BF16/F64)"));

@@ -51,10 +51,21 @@ class TokenizeCommandTest {
         Path tiny = Path.of("../models/tiny-reference/tokenizer");
         String want = "3 6 5 78 6 17 20 13 1 3 12 46 79 65 1" + System.lineSeparator() + "0 2 1" + System.lineSeparator();
         for (String file : new String[] {"spiece.model", "tokenizer.json"}) {
-            Run r = run("tokenize", "--tokenizer", tiny.resolve(file).toString(), "text with </s> inside", "<pad> <unk>");
+            CliRun r = CliRun.run("tokenize", "--tokenizer", tiny.resolve(file).toString(), "text with </s> inside", "<pad> <unk>");
             assertEquals(0, r.code(), r.err());
             assertEquals(want, r.out(), file);
         }
+    }
+
+    @Test
+    void inputFileThatIsNotUtf8OrMissingIsNamed(@TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve("latin1.txt");
+        Files.write(file, new byte[] {'c', 'a', 'f', (byte) 0xe9, '\n'});
+        CliRun r = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", file.toString());
+        assertEquals(1, r.code());
+        assertEquals("dimba: error: --input-file " + file + " is not UTF-8 text (invalid byte sequence)", r.err().strip());
+        CliRun missing = CliRun.run("tokenize", "--tokenizer", FIXTURE.toString(), "--input-file", tmp.resolve("none.txt").toString());
+        assertEquals("dimba: error: --input-file " + tmp.resolve("none.txt") + ": no such file", missing.err().strip());
     }
 
     @Test

@@ -87,4 +87,15 @@ class InputContractTest {
                 Map.of("input_ids", Tensor.zeros(1, 4), "attention_mask", Tensor.ofLongs(new long[4], 1, 4)), "f"));
         assertEquals("input tensor 'input_ids' in f is F32, expected I64 (or I32)", e.getMessage());
     }
+
+    @Test
+    void integerTimestepsAndMasksOfAnyIntegerWidthAreAccepted() {
+        // torch.tensor([999, 500]) is I64; the official forward takes it (t_embedder casts to float)
+        Map<String, Tensor> in = transformerInputs(16);
+        in.put("timestep", Tensor.ofLongs(new long[] {999, 500}, 2));
+        assertEquals(2, transformer().check(in, "f").get("B"));
+        in.put("x", Tensor.ofLongs(new long[2 * 4 * 8 * 6], 2, 4, 8, 6));
+        var e = assertThrows(IllegalArgumentException.class, () -> transformer().check(in, "f"));
+        assertEquals("input tensor 'x' in f is I64, expected F32 (or F16/BF16/F64)", e.getMessage());
+    }
 }
