@@ -8,13 +8,17 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
-/** f32 matmul (A @ B) and linear with a bf16 weight (x @ W^T, W [N, K] as mapped checkpoints hold it). */
+/**
+ * f32 matmul (A @ B) and linear with a bf16 or f32 weight (x @ W^T, W [N, K] as mapped checkpoints hold it).
+ * 120x4096x10240 is a T5-XXL feed-forward layer on a 120-token prompt: few rows, so packing (widening) the
+ * weight costs as much as the flops.
+ */
 public class MatmulBench extends BenchBase {
-    @Param({"1024x1024x1024", "1024x1152x4608"})
+    @Param({"1024x1024x1024", "1024x1152x4608", "120x4096x10240"})
     public String mkn;
 
     private final Backend cpu = new CpuBackend();
-    private Tensor a, b, wBf16;
+    private Tensor a, b, wF32, wBf16;
 
     @Setup
     public void setup() {
@@ -22,12 +26,18 @@ public class MatmulBench extends BenchBase {
         int m = Integer.parseInt(p[0]), k = Integer.parseInt(p[1]), n = Integer.parseInt(p[2]);
         a = random(1, m, k);
         b = random(2, k, n);
-        wBf16 = segment(random(3, n, k), DType.BF16);
+        wF32 = random(3, n, k);
+        wBf16 = segment(wF32, DType.BF16);
     }
 
     @Benchmark
     public Tensor matmulF32() {
         return cpu.matmul(a, b, false, false);
+    }
+
+    @Benchmark
+    public Tensor linearF32Weight() {
+        return cpu.linear(a, wF32, null);
     }
 
     @Benchmark

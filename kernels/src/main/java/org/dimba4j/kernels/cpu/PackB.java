@@ -98,6 +98,10 @@ final class PackB {
         long cs = b.colStride(), rs = b.rowStride();
         float[] arr = b.array();
         MemorySegment seg = b.segment();
+        if (rs == 1 && arr == null && (b.dtype() == DType.BF16 || b.dtype() == DType.F16)) {
+            packHalfColumns(seg, b.dtype() == DType.BF16, b.off() + jb * cs + k0, cs, kc, cols, dst, base);
+            return;
+        }
         int kv = kc - kc % l;
         float[] tmp = new float[l];
         for (int j = 0; j < cols; j++) {
@@ -105,19 +109,40 @@ final class PackB {
             int d = base + j, p = 0;
             if (rs == 1 && arr != null) {
                 for (; p < kv; p += l) FloatVector.fromArray(S, arr, (int) src + p).intoArray(dst, d + p * nr, DOWN, 0);
-            } else if (rs == 1 && b.dtype() == DType.BF16) {
-                for (; p < kv; p += l) {
-                    widenBf16(seg, 2 * (src + p), tmp, 0);
-                    FloatVector.fromArray(S, tmp, 0).intoArray(dst, d + p * nr, DOWN, 0);
-                }
             } else if (rs == 1 && b.dtype() == DType.F32) {
                 for (; p < kv; p += l) {
                     FloatVector.fromMemorySegment(S, seg, 4 * (src + p), ByteOrder.LITTLE_ENDIAN).intoArray(dst, d + p * nr, DOWN, 0);
                 }
-            } else if (rs == 1 && b.dtype() == DType.F16) {
-                for (; p < kc; p++) dst[d + p * nr] = Float.float16ToFloat(seg.get(MatrixView.I16, 2 * (src + p)));
             }
             for (; p < kc; p++) dst[d + p * nr] = b.get(k0 + p, jb + j);
         }
     }
+
+    /**
+     * f16/bf16 weight rows (B columns, contiguous along k): bulk-copy each row's kc halves into a scratch array (one
+     * bounds check per row, not per element), then walk the panel row by row, widening: reads stride through the
+     * cols rows, writes are contiguous. Per-element segment reads and widen-then-scatter cost several times the
+     * flops of a few-row product (a 120-token T5-XXL prompt). Widening is exact, so the bits are those of b.get.
+     */
+    private static void packHalfColumns(MemorySegment seg, boolean bf16, long src, long cs, int kc, int cols,
+                                        float[] dst, int base) {
+        final int nr = Gemm.NR;
+        short[] rows = HALVES.get();
+        if (rows.length < cols * kc) HALVES.set(rows = new short[cols * kc]);
+        for (int j = 0; j < cols; j++) MemorySegment.copy(seg, MatrixView.I16, 2 * (src + j * cs), rows, j * kc, kc);
+        if (bf16) {
+            for (int p = 0; p < kc; p++) {
+                int d = base + p * nr;
+                for (int j = 0, r = p; j < cols; j++, r += kc) dst[d + j] = Float.intBitsToFloat(rows[r] << 16);
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                int d = base + p * nr;
+                for (int j = 0, r = p; j < cols; j++, r += kc) dst[d + j] = Float.float16ToFloat(rows[r]);
+            }
+        }
+    }
+
+    /** Per-thread scratch for packHalfColumns: NR rows of kc halves (grown if -Ddimba.gemm.kc is raised). */
+    private static final ThreadLocal<short[]> HALVES = ThreadLocal.withInitial(() -> new short[Gemm.NR * Gemm.KC]);
 }
