@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
- * f32 matmul (A @ B) and linear with a bf16 or f32 weight (x @ W^T, W [N, K] as mapped checkpoints hold it).
+ * f32 matmul (A @ B) and linear with a bf16, f16 or f32 weight (x @ W^T, W [N, K] as mapped checkpoints hold it).
  * 120x4096x10240 is a T5-XXL feed-forward layer on a 120-token prompt: few rows, so packing (widening) the
  * weight costs as much as the flops.
  */
@@ -18,7 +18,7 @@ public class MatmulBench extends BenchBase {
     public String mkn;
 
     private final Backend cpu = new CpuBackend();
-    private Tensor a, b, wF32, wBf16;
+    private Tensor a, b, wF32, wBf16, wF16;
 
     @Setup
     public void setup() {
@@ -28,6 +28,7 @@ public class MatmulBench extends BenchBase {
         b = random(2, k, n);
         wF32 = random(3, n, k);
         wBf16 = segment(wF32, DType.BF16);
+        wF16 = segment(wF32, DType.F16);
     }
 
     @Benchmark
@@ -43,5 +44,10 @@ public class MatmulBench extends BenchBase {
     @Benchmark
     public Tensor linearBf16Weight() {
         return cpu.linear(a, wBf16, null);
+    }
+
+    @Benchmark
+    public Tensor linearF16Weight() {
+        return cpu.linear(a, wF16, null);
     }
 }

@@ -29,7 +29,7 @@ final class PackB {
         }
     }
 
-    /** Rows of b are contiguous: copy NR-wide row pieces, widening with vectors. */
+    /** Rows of b are contiguous: copy NR-wide row pieces (f16/bf16 through packHalfRows). */
     private static void packRows(MatrixView b, int k0, int kc, int jb, int cols, float[] dst, int base) {
         final int nr = Gemm.NR, l = S.length();
         float[] arr = b.array();
@@ -66,7 +66,7 @@ final class PackB {
 
     /**
      * NR-wide pieces of kc f16/bf16 rows: one bulk copy per row into the scratch, then one contiguous widening pass.
-     * (A ShortVector-to-int convertShape widening measured 4x slower than this scalar loop: it is not intrinsified
+     * (A ShortVector-to-int convertShape widening measured about 5x slower than this scalar loop: it is not intrinsified
      * for these shapes.)
      */
     private static void packHalfRows(MemorySegment seg, boolean bf16, long src, long rs, int kc, float[] dst, int base) {
@@ -88,8 +88,8 @@ final class PackB {
     }
 
     /**
-     * Columns of b are contiguous (a transposed operand, e.g. a [out, in] weight): read each column along k with
-     * vector loads (widening bf16 in registers) and scatter it down its panel column.
+     * Columns of b are contiguous (a transposed operand, e.g. a [out, in] weight): f16/bf16 go through
+     * packHalfColumns; f32 columns are read along k with vector loads and scattered down their panel column.
      */
     private static void packColumns(MatrixView b, int k0, int kc, int jb, int cols, float[] dst, int base) {
         final int nr = Gemm.NR, l = S.length();
