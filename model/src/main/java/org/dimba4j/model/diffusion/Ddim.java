@@ -12,16 +12,15 @@ import org.dimba4j.model.random.TorchGenerator;
  * eta = 0 (the default) is deterministic and is the same walk as diffusers' DDIMScheduler with
  * timestep_spacing "leading" and set_alpha_to_one.
  */
-public final class Ddim implements Sampler {
-    private final GaussianDiffusion diffusion;
+public final class Ddim extends RespacedSampler {
     private final double eta;
     private final TorchGenerator generator;
 
     /** @param generator noise for eta > 0 (may be null when eta is 0) */
     public Ddim(double[] betas, int steps, double eta, TorchGenerator generator) {
+        super(betas, "ddim" + steps);
         if (eta < 0) throw new IllegalArgumentException("DDIM eta must be >= 0, got " + eta);
         if (eta > 0 && generator == null) throw new IllegalArgumentException("DDIM with eta > 0 needs a generator");
-        this.diffusion = GaussianDiffusion.of(betas).respace(GaussianDiffusion.spaceTimesteps(betas.length, "ddim" + steps));
         this.eta = eta;
         this.generator = generator;
     }
@@ -29,16 +28,6 @@ public final class Ddim implements Sampler {
     @Override
     public String name() {
         return "ddim";
-    }
-
-    @Override
-    public int steps() {
-        return diffusion.numTimesteps();
-    }
-
-    /** The model timesteps, first to last (e.g. 950, 900, ..., 0 for 20 steps). */
-    public int[] timesteps() {
-        return diffusion.samplingTimesteps();
     }
 
     @Override

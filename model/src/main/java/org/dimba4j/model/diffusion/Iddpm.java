@@ -15,14 +15,13 @@ import org.dimba4j.model.random.TorchGenerator;
  * {@code randn_like} draws 2B latents' worth; {@code noiseBatchMultiple} = 2 reproduces that (the first B
  * are the conditional half's), 1 draws only B.
  */
-public final class Iddpm implements Sampler {
-    private final GaussianDiffusion diffusion;
+public final class Iddpm extends RespacedSampler {
     private final TorchGenerator generator;
     private final int noiseBatchMultiple;
 
     public Iddpm(double[] betas, int steps, TorchGenerator generator, int noiseBatchMultiple) {
+        super(betas, String.valueOf(steps));
         if (noiseBatchMultiple < 1) throw new IllegalArgumentException("noiseBatchMultiple must be >= 1");
-        this.diffusion = GaussianDiffusion.of(betas).respace(GaussianDiffusion.spaceTimesteps(betas.length, String.valueOf(steps)));
         this.generator = generator;
         this.noiseBatchMultiple = noiseBatchMultiple;
     }
@@ -30,16 +29,6 @@ public final class Iddpm implements Sampler {
     @Override
     public String name() {
         return "iddpm";
-    }
-
-    @Override
-    public int steps() {
-        return diffusion.numTimesteps();
-    }
-
-    /** The model timesteps, first to last (e.g. 999, 946, ..., 0 for 20 steps). */
-    public int[] timesteps() {
-        return diffusion.samplingTimesteps();
     }
 
     @Override

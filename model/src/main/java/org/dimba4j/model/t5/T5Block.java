@@ -21,8 +21,8 @@ final class T5Block {
         this.eps = eps;
     }
 
-    Tensor forward(Backend be, Tensor h, Tensor keyMask, Tensor positionBias) {
-        h = be.add(h, selfAttention.forward(be, be.rmsNorm(h, attnNorm, eps), keyMask, positionBias));
+    Tensor forward(Backend be, Tensor h, Tensor keyMask, Tensor positionBias, Tensor fullyMaskedRows) {
+        h = be.add(h, selfAttention.forward(be, be.rmsNorm(h, attnNorm, eps), keyMask, positionBias, fullyMaskedRows));
         return be.add(h, denseReluDense.forward(be, be.rmsNorm(h, ffnNorm, eps)));
     }
 }

@@ -81,6 +81,7 @@ public final class T5Encoder implements AutoCloseable {
     /**
      * Encodes token ids [B, L] (I64/I32) with an attention mask [B, L] (1 = token, 0 = padding; null = all
      * tokens). Padding keys are dropped from attention; padded positions still get an output, as in transformers.
+     * A row whose mask is all zeros attends uniformly to all its keys, again as transformers does.
      * Result: last_hidden_state [B, L, d_model] f32.
      */
     public Tensor encode(Tensor inputIds, Tensor attentionMask) {
@@ -98,7 +99,8 @@ public final class T5Encoder implements AutoCloseable {
         Backend be = backend;
         Tensor h = be.embedding(embedTokens, inputIds);
         Tensor bias = be.upload(relativeAttentionBias.forward(len));
-        for (T5Block block : blocks) h = block.forward(be, h, attentionMask, bias);
+        Tensor fullyMaskedRows = T5Attention.fullyMaskedRows(be, attentionMask);
+        for (T5Block block : blocks) h = block.forward(be, h, attentionMask, bias, fullyMaskedRows);
         return be.rmsNorm(h, finalLayerNorm, config.layerNormEpsilon());
     }
 
