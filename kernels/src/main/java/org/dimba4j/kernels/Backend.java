@@ -1,5 +1,10 @@
 package org.dimba4j.kernels;
 
+import org.dimba4j.kernels.grad.AttentionGrads;
+import org.dimba4j.kernels.grad.ConvGrads;
+import org.dimba4j.kernels.grad.NormGrads;
+import org.dimba4j.kernels.grad.ScanGrads;
+
 /**
  * The one seam between the math and the hardware. Every op the models need is a method here; model code
  * calls nothing else to compute. Ops are pure: they return new tensors and never modify their inputs.
@@ -89,6 +94,9 @@ public interface Backend extends AutoCloseable {
 
     Tensor exp(Tensor x);
 
+    /** Square root, elementwise (optimizers: Adam's and CAME's second moments). */
+    Tensor sqrt(Tensor x);
+
     /** geluTanh(gate) * up, the gated-GELU of T5 v1.1 and Flan-T5. */
     default Tensor gatedGelu(Tensor gate, Tensor up) {
         return mul(geluTanh(gate), up);
@@ -166,6 +174,89 @@ public interface Backend extends AutoCloseable {
 
     /** Rows of table [V, D] picked by ids (I64/I32 host tensor of any shape S). Result [S..., D]. */
     Tensor embedding(Tensor table, Tensor ids);
+
+    // ---- backward (training) ------------------------------------------------------------------------
+    // Each takes the forward op's inputs (and, where it saves work, its output) plus dy, the gradient of the loss
+    // with respect to the forward output, and returns the gradients of the inputs. Ops whose backward is another
+    // forward op (matmul, linear, elementwise, layout) have none here: the autograd tape composes them. Argument
+    // checks are the forward op's, plus dy having the forward output's shape.
+
+    /**
+     * Backward of {@link #attention}: the forward's arguments, its output {@code out} and {@code dOut} [B, Lq, H*D].
+     * Recomputes the probabilities tile by tile (memory O(L), as the forward). {@code keyMask} and {@code bias} are
+     * constants (no gradient). A query row whose keys are all masked (zero output) gives zero gradients.
+     */
+    AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask, Tensor bias,
+                                     Tensor out, Tensor dOut);
+
+    /**
+     * Backward of {@link #layerNorm} (x [..., C], weight [C] or null, dy like x): dx, and dWeight = sum over rows of
+     * dy * xhat and dBias = sum over rows of dy when weight is not null (whether or not the forward had a bias).
+     */
+    NormGrads layerNormBackward(Tensor x, Tensor weight, float eps, Tensor dy);
+
+    /** Backward of {@link #rmsNorm}: dx, and dWeight when weight is not null; dBias is null. */
+    NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy);
+
+    /** Backward of {@link #softmax} from its output y: dx = y * (dy - sum(dy * y)) over the last dim. */
+    Tensor softmaxBackward(Tensor y, Tensor dy);
+
+    /** dy * silu'(x). */
+    Tensor siluBackward(Tensor x, Tensor dy);
+
+    /** dy * d/dx of the tanh-approximated GELU (PyTorch's gelu_backward with approximate="tanh"). */
+    Tensor geluTanhBackward(Tensor x, Tensor dy);
+
+    /** dy * d/dx of the exact-erf GELU. */
+    Tensor geluErfBackward(Tensor x, Tensor dy);
+
+    /** dy where x &gt; 0, else 0 (PyTorch's convention at 0). */
+    Tensor reluBackward(Tensor x, Tensor dy);
+
+    /** dy * sigmoid(x), and dy as is above the threshold 20 (where the forward is the identity). */
+    Tensor softplusBackward(Tensor x, Tensor dy);
+
+    /**
+     * Backward of {@link #conv2d} with the same x, weight, strides, padding and groups; dy [N, O, Ho, Wo]. dBias
+     * (sum of dy over N, Ho, Wo) is computed only when {@code withBias}.
+     */
+    ConvGrads conv2dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias, int strideH, int strideW, int padH,
+                             int padW, int groups);
+
+    /** Backward of {@link #causalConv1d}: dx [B, L, C], dWeight in weight's shape, dBias [C] only when {@code withBias}. */
+    ConvGrads causalConv1dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias);
+
+    /**
+     * Backward of {@link #selectiveScan} with the same arguments and dOut [B, L, E]. Recomputes the states (the forward
+     * keeps none), so it costs about two forward scans; accumulates in f32 like mamba_ssm's CUDA backward.
+     */
+    ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z,
+                                    Tensor deltaBias, boolean deltaSoftplus, Tensor dOut);
+
+    /**
+     * Backward of {@link #embedding} with respect to the table: a [rows, D] tensor where row r is the sum of the
+     * dOut rows [S..., D] whose id is r (ids repeat: scatter-add).
+     */
+    Tensor embeddingBackward(Tensor ids, Tensor dOut, int rows);
+
+    /**
+     * The gradient of a broadcast operand: {@code g} summed over the dims that numpy broadcasting expanded from
+     * {@code shape}, reshaped to {@code shape} (a no-op when the shapes are equal).
+     */
+    default Tensor sumTo(Tensor g, int... shape) {
+        int[] gs = g.shape();
+        if (java.util.Arrays.equals(gs, shape)) return g;
+        int lead = gs.length - shape.length;
+        if (lead < 0) throw OpShapes.error("sumTo", "cannot reduce to " + java.util.Arrays.toString(shape), g);
+        Tensor r = g;
+        for (int i = gs.length - 1; i >= 0; i--) {
+            int target = i < lead ? 1 : shape[i - lead];
+            if (target == gs[i]) continue;
+            if (target != 1) throw OpShapes.error("sumTo", "cannot reduce to " + java.util.Arrays.toString(shape), g);
+            r = sum(r, i);
+        }
+        return r.reshape(shape);
+    }
 
     @Override
     default void close() {}

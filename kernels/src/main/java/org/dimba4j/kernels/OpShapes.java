@@ -17,6 +17,14 @@ public final class OpShapes {
         return new IllegalArgumentException(sb.append(')').toString());
     }
 
+    /** Checks that {@code dy}, the gradient of an op's output, has that output's shape. */
+    public static void gradient(String op, Tensor dy, int[] outShape) {
+        if (dy == null || !Arrays.equals(dy.shape(), outShape)) {
+            throw new IllegalArgumentException(op + ": the output gradient must have the output's shape "
+                    + Shape.str(outShape) + ", got " + (dy == null ? "null" : Shape.str(dy.shape())));
+        }
+    }
+
     // ---- linear algebra ----
 
     /** {@code batch} products of [m, k] x [k, n]; {@code sharedB}: a 2-D right operand serves every batch entry. */

@@ -350,4 +350,21 @@ public final class OpenClBackend implements Backend {
         return (n + m - 1) / m * m;
     }
 
+
+    // ---- backward: PLACEHOLDERS, replaced by the OpenCL backward kernels ----
+
+    @Override public Tensor sqrt(Tensor x) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public org.dimba4j.kernels.grad.AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask, Tensor bias, Tensor out, Tensor dOut) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public org.dimba4j.kernels.grad.NormGrads layerNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public org.dimba4j.kernels.grad.NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public Tensor softmaxBackward(Tensor y, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public Tensor siluBackward(Tensor x, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public Tensor geluTanhBackward(Tensor x, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public Tensor geluErfBackward(Tensor x, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public Tensor reluBackward(Tensor x, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public Tensor softplusBackward(Tensor x, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public org.dimba4j.kernels.grad.ConvGrads conv2dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias, int strideH, int strideW, int padH, int padW, int groups) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public org.dimba4j.kernels.grad.ConvGrads causalConv1dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public org.dimba4j.kernels.grad.ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor dOut) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override public Tensor embeddingBackward(Tensor ids, Tensor dOut, int rows) { throw new UnsupportedOperationException("not yet implemented"); }
 }

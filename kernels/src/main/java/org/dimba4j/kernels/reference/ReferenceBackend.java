@@ -4,6 +4,10 @@ import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.OpShapes;
 import org.dimba4j.kernels.Shape;
 import org.dimba4j.kernels.Tensor;
+import org.dimba4j.kernels.grad.AttentionGrads;
+import org.dimba4j.kernels.grad.ConvGrads;
+import org.dimba4j.kernels.grad.NormGrads;
+import org.dimba4j.kernels.grad.ScanGrads;
 
 import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
@@ -235,6 +239,11 @@ public class ReferenceBackend implements Backend {
     @Override
     public Tensor softplus(Tensor x) {
         return map(x, v -> v > 20 ? v : Math.log1p(Math.exp(v)));
+    }
+
+    @Override
+    public Tensor sqrt(Tensor x) {
+        return map(x, Math::sqrt);
     }
 
     @Override
@@ -519,5 +528,75 @@ public class ReferenceBackend implements Backend {
             for (int c = 0; c < d; c++) o[r * d + c] = table.getFlat(is[r] * d + c);
         }
         return out(o, s);
+    }
+
+    // ---- backward: one class per op family, so each reads as the derivation it implements ----
+
+    @Override
+    public AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask,
+                                            Tensor bias, Tensor out, Tensor dOut) {
+        return AttentionBackward.of(q, k, v, heads, scale, keyMask, bias, out, dOut);
+    }
+
+    @Override
+    public NormGrads layerNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+        return NormBackward.layerNorm(x, weight, eps, dy);
+    }
+
+    @Override
+    public NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+        return NormBackward.rmsNorm(x, weight, eps, dy);
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor y, Tensor dy) {
+        return NormBackward.softmax(y, dy);
+    }
+
+    @Override
+    public Tensor siluBackward(Tensor x, Tensor dy) {
+        return ActivationBackward.silu(x, dy);
+    }
+
+    @Override
+    public Tensor geluTanhBackward(Tensor x, Tensor dy) {
+        return ActivationBackward.geluTanh(x, dy);
+    }
+
+    @Override
+    public Tensor geluErfBackward(Tensor x, Tensor dy) {
+        return ActivationBackward.geluErf(x, dy);
+    }
+
+    @Override
+    public Tensor reluBackward(Tensor x, Tensor dy) {
+        return ActivationBackward.relu(x, dy);
+    }
+
+    @Override
+    public Tensor softplusBackward(Tensor x, Tensor dy) {
+        return ActivationBackward.softplus(x, dy);
+    }
+
+    @Override
+    public ConvGrads conv2dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias, int strideH, int strideW,
+                                    int padH, int padW, int groups) {
+        return ConvBackward.conv2d(x, weight, dy, withBias, strideH, strideW, padH, padW, groups);
+    }
+
+    @Override
+    public ConvGrads causalConv1dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias) {
+        return ConvBackward.causalConv1d(x, weight, dy, withBias);
+    }
+
+    @Override
+    public ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z,
+                                           Tensor deltaBias, boolean deltaSoftplus, Tensor dOut) {
+        return ScanBackward.of(u, delta, a, b, c, d, z, deltaBias, deltaSoftplus, dOut);
+    }
+
+    @Override
+    public Tensor embeddingBackward(Tensor ids, Tensor dOut, int rows) {
+        return ActivationBackward.embedding(ids, dOut, rows);
     }
 }
