@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * Matmul, attention and selective-scan throughput of the OpenCL backend on device-resident tensors (no transfers
+ * Matmul, attention and selective-scan throughput (forward and backward) of the OpenCL backend on device-resident tensors (no transfers
  * inside the timed loop). Run through {@code tools/bench-opencl.sh [small|full]}; prints one line per case.
  * "full" uses Dimba-L shapes (hidden 1152, 16 heads of 72, d_inner 2304, 1024 tokens at 512 px).
  */
@@ -28,14 +28,22 @@ public final class OpenClBench {
             report("linear " + rows + "x" + in + "->" + out, 2.0 * rows * in * out, time(() -> cl.linear(x, w, null)));
             int bsz = 2, l = full ? 1024 : 128, h = 16, d = 72;
             Tensor q = cl.upload(rand(r, bsz, l, h * d)), k = cl.upload(rand(r, bsz, l, h * d)), v = cl.upload(rand(r, bsz, l, h * d));
-            report("attention B2 L" + l + " H16 D72", 4.0 * bsz * h * l * l * d,
-                    time(() -> cl.attention(q, k, v, h, (float) (1 / Math.sqrt(d)), null, null)));
+            float scale = (float) (1 / Math.sqrt(d));
+            report("attention B2 L" + l + " H16 D72", 4.0 * bsz * h * l * l * d, time(() -> cl.attention(q, k, v, h, scale, null, null)));
+            Tensor o = cl.attention(q, k, v, h, scale, null, null), dO = cl.upload(rand(r, bsz, l, h * d));
+            // FlashAttention's convention: the backward is 2.5 forwards of useful flops (ours recomputes more)
+            report("attention bwd B2 L" + l + " H16 D72", 10.0 * bsz * h * l * l * d,
+                    time(() -> cl.attentionBackward(q, k, v, h, scale, null, null, o, dO)));
             int e = full ? 2304 : 384, n = 16;
             Tensor u = cl.upload(rand(r, bsz, l, e)), dt = cl.upload(rand(r, bsz, l, e)), am = cl.scale(cl.exp(cl.upload(rand(r, e, n))), -1f);
             Tensor bm = cl.upload(rand(r, bsz, l, n)), cm = cl.upload(rand(r, bsz, l, n));
             // per state element and step: exp, 2 mul + 1 fma for h, 1 fma for y ~ 6 flops
             report("scan B2 L" + l + " E" + e + " N16", 6.0 * bsz * l * e * n,
                     time(() -> cl.selectiveScan(u, dt, am, bm, cm, null, null, null, true)));
+            Tensor dy = cl.upload(rand(r, bsz, l, e));
+            // recomputed forward (~6 flops) and the backward step (~14: dh, dB, du, dDelta, dA terms) per state element
+            report("scan bwd B2 L" + l + " E" + e + " N16", 20.0 * bsz * l * e * n,
+                    time(() -> cl.selectiveScanBackward(u, dt, am, bm, cm, null, null, null, true, dy)));
         }
     }
 
