@@ -2,19 +2,11 @@ package org.dimba4j.kernels.opencl;
 
 /**
  * Backward kernels of the row-wise ops: activations (elementwise on x and dy), softmax and the norms (one work-group
- * per row, as their forwards), the norms' weight and bias gradients (one work-item per channel walking the rows in
- * order, so the sums are deterministic: no atomics), and attention (FlashAttention-2 style recomputation, see
- * {@link #attentionRowStats}).
+ * per row, as their forwards), and the norms' weight and bias gradients (one work-item per channel walking the rows in
+ * order, so the sums are deterministic: no atomics).
  */
 abstract class BackwardKernels extends SequenceKernels {
-    static final int OP_ACTIVATION_GRAD = 20, OP_SOFTMAX_GRAD = 21, OP_NORM_GRAD = 22, OP_NORM_PARAM_GRAD = 23,
-            OP_ATTENTION_STATS = 24, OP_ATTENTION_DQ = 25, OP_ATTENTION_DKV = 26;
-    /** Marks a query row whose keys are all masked: its probabilities, hence its gradients, are zero. */
-    static final float NO_KEYS = -3.4028235E38f;
-
-    /** Two more private rows for the attention backward (with {@code qRow} and {@code accRow} of the forward). */
-    @PrivateMemorySpace(MAX_HEAD_DIM) float[] rowA = new float[MAX_HEAD_DIM];
-    @PrivateMemorySpace(MAX_HEAD_DIM) float[] rowB = new float[MAX_HEAD_DIM];
+    static final int OP_ACTIVATION_GRAD = 20, OP_SOFTMAX_GRAD = 21, OP_NORM_GRAD = 22, OP_NORM_PARAM_GRAD = 23;
 
     /** d/dx of the activation {@code code} (an {@code UN_} code of the forward) at v. */
     float activationSlope(int code, float v) {
@@ -117,138 +109,6 @@ abstract class BackwardKernels extends SequenceKernels {
             }
             st(oOff + c, dw);
             if (eOff >= 0) st(eOff + c, db);
-        }
-    }
-
-    // ---- attention: the three launches share one parameter layout ------------------------------------------------
-    // B = n0, H = n1, Lq = n2, Lk = n3, D = n4, n6 = 1 when bias is [B, H, Lq, Lk]; scale f0; q aOff, k bOff, v cOff,
-    // keyMask dOff (or -1), bias eOff (or -1); stats hOff: per (b, h, i) the logsumexp and D_i = dO_i . O_i.
-
-    /** Score of query row {@code qRow} (already scaled) with key j, or NO_KEYS when the mask drops j. */
-    float attentionScore(int b, int h, int i, int j) {
-        float s = NO_KEYS;
-        boolean keep = dOff < 0 || ld(dOff + b * n3 + j) != 0f;
-        if (keep) {
-            s = 0f;
-            int kBase = bOff + (b * n3 + j) * n1 * n4 + h * n4;
-            for (int c = 0; c < n4; c++) s += qRow[c] * ld(kBase + c);
-            if (eOff >= 0) s += ld(eOff + (((n6 == 1 ? b * n1 : 0) + h) * n2 + i) * n3 + j);
-        }
-        return s;
-    }
-
-    /** Loads query row i of (b, h) times the scale into {@code qRow}. */
-    void loadScaledQuery(int b, int h, int i) {
-        int qBase = aOff + (b * n2 + i) * n1 * n4 + h * n4;
-        for (int c = 0; c < n4; c++) qRow[c] = ld(qBase + c) * f0;
-    }
-
-    /**
-     * First launch, one work-item per (b, h, i): the row's logsumexp over the kept keys (NO_KEYS when none) and
-     * D_i = dO_i . O_i, the softmax-backward correction, into stats hOff. out fOff, dOut gOff. Range: B * H * Lq.
-     */
-    void attentionRowStats() {
-        int q = getGlobalId(0);
-        if (q < n0 * n1 * n2) {
-            int i = q % n2;
-            int h = (q / n2) % n1;
-            int b = q / (n2 * n1);
-            loadScaledQuery(b, h, i);
-            float m = NO_KEYS;
-            float l = 0f;
-            for (int j = 0; j < n3; j++) {
-                float s = attentionScore(b, h, i, j);
-                if (s > NO_KEYS) {
-                    float mNew = max(m, s);
-                    l = l * exp(m - mNew) + exp(s - mNew);
-                    m = mNew;
-                }
-            }
-            int oBase = (b * n2 + i) * n1 * n4 + h * n4;
-            float di = 0f;
-            for (int c = 0; c < n4; c++) di += ld(gOff + oBase + c) * ld(fOff + oBase + c);
-            st(hOff + 2 * q, l > 0f ? m + log(l) : NO_KEYS);
-            st(hOff + 2 * q + 1, di);
-        }
-    }
-
-    /**
-     * dQ, one work-item per (b, h, i) walking the keys: dq_i = scale * sum_j P_ij (dO_i . v_j - D_i) k_j, with P
-     * recomputed from the stats. dOut gOff, dq oOff. Range: B * H * Lq.
-     */
-    void attentionDq() {
-        int q = getGlobalId(0);
-        if (q < n0 * n1 * n2) {
-            int i = q % n2;
-            int h = (q / n2) % n1;
-            int b = q / (n2 * n1);
-            int hd = n1 * n4;
-            int rowBase = (b * n2 + i) * hd + h * n4;
-            loadScaledQuery(b, h, i);
-            for (int c = 0; c < n4; c++) {
-                rowA[c] = ld(gOff + rowBase + c);
-                accRow[c] = 0f;
-            }
-            float lse = ld(hOff + 2 * q);
-            float di = ld(hOff + 2 * q + 1);
-            if (lse > NO_KEYS) {
-                for (int j = 0; j < n3; j++) {
-                    float s = attentionScore(b, h, i, j);
-                    if (s > NO_KEYS) {
-                        int kv = (b * n3 + j) * hd + h * n4;
-                        float dp = 0f;
-                        for (int c = 0; c < n4; c++) dp += rowA[c] * ld(cOff + kv + c);
-                        float ds = exp(s - lse) * (dp - di);
-                        for (int c = 0; c < n4; c++) accRow[c] += ds * ld(bOff + kv + c);
-                    }
-                }
-            }
-            for (int c = 0; c < n4; c++) st(oOff + rowBase + c, accRow[c] * f0);
-        }
-    }
-
-    /**
-     * dK and dV, one work-item per (b, h, j) walking the queries: dv_j = sum_i P_ij dO_i and dk_j = scale * sum_i
-     * P_ij (dO_i . v_j - D_i) q_i; zero for a masked key. dOut gOff, dk oOff, dv fOff. Range: B * H * Lk.
-     */
-    void attentionDkv() {
-        int q = getGlobalId(0);
-        if (q < n0 * n1 * n3) {
-            int j = q % n3;
-            int h = (q / n3) % n1;
-            int b = q / (n3 * n1);
-            int hd = n1 * n4;
-            int kv = (b * n3 + j) * hd + h * n4;
-            for (int c = 0; c < n4; c++) {
-                rowA[c] = ld(cOff + kv + c);
-                accRow[c] = 0f;
-                rowB[c] = 0f;
-            }
-            boolean keep = dOff < 0 || ld(dOff + b * n3 + j) != 0f;
-            if (keep) {
-                for (int i = 0; i < n2; i++) {
-                    int stat = 2 * ((b * n1 + h) * n2 + i);
-                    float lse = ld(hOff + stat);
-                    if (lse > NO_KEYS) {
-                        loadScaledQuery(b, h, i);
-                        float s = attentionScore(b, h, i, j);
-                        float p = exp(s - lse);
-                        int rowBase = (b * n2 + i) * hd + h * n4;
-                        float dp = 0f;
-                        for (int c = 0; c < n4; c++) {
-                            float g = ld(gOff + rowBase + c);
-                            dp += g * rowA[c];
-                            rowB[c] += p * g;
-                        }
-                        float ds = p * (dp - ld(hOff + stat + 1));
-                        for (int c = 0; c < n4; c++) accRow[c] += ds * qRow[c];
-                    }
-                }
-            }
-            for (int c = 0; c < n4; c++) {
-                st(oOff + kv + c, accRow[c]);
-                st(fOff + kv + c, rowB[c]);
-            }
         }
     }
 }

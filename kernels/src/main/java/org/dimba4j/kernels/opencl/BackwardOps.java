@@ -8,7 +8,10 @@ import org.dimba4j.kernels.grad.NormGrads;
 
 import java.util.Arrays;
 
-/** Host side of {@link BackwardKernels} (activations, softmax, norms, attention): shape checks and launches. */
+/**
+ * Host side of {@link BackwardKernels} (activations, softmax, norms) and {@link AttentionBackwardKernels}: shape checks
+ * and launches.
+ */
 final class BackwardOps {
     private BackwardOps() {}
 
@@ -96,9 +99,9 @@ final class BackwardOps {
     }
 
     /**
-     * FlashAttention-2 style backward in three launches, none holding an Lq x Lk matrix: per query row the logsumexp
-     * and D_i = dO_i . O_i; dQ per query row walking the keys; dK and dV per key walking the queries. Each output
-     * element is summed by one work-item in a fixed order (deterministic, no atomics).
+     * FlashAttention-2 style backward in three launches ({@link AttentionBackwardKernels}), none holding an Lq x Lk
+     * matrix: per query row the logsumexp and D_i = dO_i . O_i; dQ per query row walking the keys; dK and dV per key
+     * walking the queries. Scratch: the per-row stats (2 floats per (b, h, i)).
      */
     static AttentionGrads attention(OpenClBackend backend, DeviceArena arena, Tensor q, Tensor k, Tensor v, int heads,
                                     float scale, Tensor keyMask, Tensor bias, Tensor out, Tensor dOut) {
@@ -115,8 +118,8 @@ final class BackwardOps {
             int qo = ops.in(q), ko = ops.in(k), vo = ops.in(v), mo = ops.opt(keyMask), bo = ops.opt(bias);
             int oo = ops.in(out), go = ops.in(dOut);
             Tensor dq = ops.out(q.shape()), dk = ops.out(k.shape()), dv = ops.out(v.shape());
-            int rowsQ = bsz * heads * lq, rowsK = bsz * heads * lk;
-            int stats = ops.scratch(2L * rowsQ);
+            int qBlocks = (lq + AttentionKernels.TQ - 1) / AttentionKernels.TQ, kBlocks = (lk + AttentionKernels.TK - 1) / AttentionKernels.TK;
+            int stats = ops.scratch(2L * bsz * heads * lq);
             synchronized (arena) {
                 DeviceKernel kk = arena.kernel();
                 kk.aOff = qo;
@@ -133,16 +136,18 @@ final class BackwardOps {
                 kk.n4 = d;
                 kk.n6 = ad.batchedBias() ? 1 : 0;
                 kk.f0 = scale;
-                kk.op = BackwardKernels.OP_ATTENTION_STATS;
+                kk.op = AttentionBackwardKernels.OP_ATTENTION_STATS;
                 kk.fOff = oo;
-                arena.launch1d(rowsQ);
-                kk.op = BackwardKernels.OP_ATTENTION_DQ;
+                kk.n5 = qBlocks;
+                arena.launchGroups(bsz * heads * qBlocks * AttentionKernels.TQ, AttentionKernels.TQ);
+                kk.op = AttentionBackwardKernels.OP_ATTENTION_DQ;
                 kk.oOff = Operands.offset(dq);
-                arena.launch1d(rowsQ);
-                kk.op = BackwardKernels.OP_ATTENTION_DKV;
+                arena.launchGroups(bsz * heads * qBlocks * AttentionKernels.TQ, AttentionKernels.TQ);
+                kk.op = AttentionBackwardKernels.OP_ATTENTION_DKV;
                 kk.oOff = Operands.offset(dk);
                 kk.fOff = Operands.offset(dv);
-                arena.launch1d(rowsK);
+                kk.n5 = kBlocks;
+                arena.launchGroups(bsz * heads * kBlocks * AttentionKernels.TK, AttentionKernels.TK);
             }
             return new AttentionGrads(dq, dk, dv);
         }

@@ -6,7 +6,7 @@ package org.dimba4j.kernels.opencl;
  * partials and reduced by {@link ElementwiseKernels#reduce} in a second launch: no atomics, so results are
  * deterministic.
  */
-abstract class SequenceBackwardKernels extends BackwardKernels {
+abstract class SequenceBackwardKernels extends AttentionBackwardKernels {
     static final int OP_SCAN_GRAD = 27, OP_CONV1D_GRAD_X = 28, OP_CONV1D_GRAD_W = 29, OP_CONV2D_GRAD_X = 30,
             OP_CONV2D_GRAD_W = 31, OP_EMBEDDING_GRAD = 32;
 

@@ -24,7 +24,8 @@
  * <h2>Backward kernels</h2>
  * Deterministic (no atomics): each gradient element is summed in a fixed order by one work-item, or from partials
  * reduced in a second launch. Attention: FlashAttention-2 style recomputation (per query row logsumexp and
- * D = dO.O, then dQ per query row, dK/dV per key), no Lq x Lk matrix. Selective scan: one work-item per (batch,
+ * D = dO.O, then dQ per query row, dK/dV per key, each tiled as the forward with 16-row blocks of the other
+ * side in local memory), no Lq x Lk matrix. Selective scan: one work-item per (batch,
  * channel) recomputes its states into a scratch [B, L, E, N] buffer and walks time backwards, dB/dC reduced over
  * channels and dA/dD over the batch afterwards. Norm weight gradients: one work-item per channel over the rows.
  * Embedding: the host sorts positions by id, so the scatter-add becomes a gather.
