@@ -23,12 +23,13 @@
  *
  * <h2>Backward kernels</h2>
  * Deterministic (no atomics): each gradient element is summed in a fixed order by one work-item, or from partials
- * reduced in a second launch. Attention: FlashAttention-2 style recomputation (per query row logsumexp and
- * D = dO.O, then dQ per query row, dK/dV per key, each tiled as the forward with 16-row blocks of the other
- * side in local memory), no Lq x Lk matrix. Selective scan: one work-item per (batch,
- * channel) recomputes its states into a scratch [B, L, E, N] buffer and walks time backwards, dB/dC reduced over
- * channels and dA/dD over the batch afterwards. Norm weight gradients: one work-item per channel over the rows.
- * Embedding: the host sorts positions by id, so the scatter-add becomes a gather.
+ * reduced in a second launch. Attention: FlashAttention-2 style recomputation (per query row the logsumexp and
+ * D = dO.O, then dQ per query row and dK/dV per key, each tiled as the forward with 16-row blocks of the other side
+ * in local memory), no Lq x Lk matrix. Selective scan: one work-item per (batch, channel) recomputes its states into
+ * a scratch [B, L, E, N] buffer and walks time backwards with dh in private memory; dB/dC are reduced over channels
+ * and dA/dD/dDeltaBias over the batch afterwards (scratch: two [B, L, E, N] buffers per call). Norm weight gradients:
+ * one work-item per channel over the rows. Embedding: the host sorts positions by id, so the scatter-add becomes a
+ * gather (its position index is the one upload a backward op makes).
  *
  * <h2>Limits</h2>
  * <ul>
