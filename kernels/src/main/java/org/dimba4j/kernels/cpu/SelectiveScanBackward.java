@@ -14,7 +14,7 @@ package org.dimba4j.kernels.cpu;
  */
 final class SelectiveScanBackward {
     /** Channels per task: fixed, so the summation order of dB and dC does not depend on the machine's threads. */
-    static final int GROUP = 32;
+    static final int GROUP = 64;
 
     /** The gradients as flat arrays; the optional ones are null when their operand was. */
     record Grads(float[] du, float[] dDelta, float[] dA, float[] dB, float[] dC, float[] dD, float[] dZ, float[] dDeltaBias) {}
@@ -30,37 +30,73 @@ final class SelectiveScanBackward {
     static Grads run(float[] u, float[] delta, float[] a, float[] bm, float[] cm, float[] d, float[] z, float[] db,
                      boolean softplus, float[] dOut, int bsz, int l, int e, int n, boolean parallel) {
         float[] du = new float[u.length], dDelta = new float[u.length], dz = z == null ? null : new float[u.length];
-        float[] dA = new float[e * n], dD = d == null ? null : new float[e], dBias = db == null ? null : new float[e];
-        int tasks = (e + GROUP - 1) / GROUP;
-        if (tasks == 0) return new Grads(du, dDelta, dA, new float[bm.length], new float[cm.length], dD, dz, dBias);
-        float[][] partB = new float[tasks][], partC = new float[tasks][];
+        int groups = (e + GROUP - 1) / GROUP, tasks = bsz * groups;
+        Partial[] parts = new Partial[tasks];
         float[] at = new float[n * e]; // A as [N][E]: one state's decay rates for a block of channels in one load
         for (int ch = 0; ch < e; ch++) for (int s = 0; s < n; s++) at[s * e + ch] = a[ch * n + s];
-        Parallel.forEach(tasks, parallel, g -> {
-            int c0 = g * GROUP, c1 = Math.min(e, c0 + GROUP), lanes = ScanBackwardBlocks.LANES;
+        Parallel.forEach(tasks, parallel, task -> {
+            int b = task / groups, c0 = task % groups * GROUP, c1 = Math.min(e, c0 + GROUP), lanes = ScanBackwardBlocks.LANES;
             int blocks = GROUP % lanes == 0 ? (c1 - c0) / lanes : 0, cs = c0 + blocks * lanes; // [cs, c1) in scalar code
-            float[] pb = new float[bsz * l * n], pc = new float[bsz * l * n];
-            var vb = blocks > 0 ? new ScanBackwardBlocks(c0, blocks, l, e, n) : null;
+            var p = new Partial(l * n, c1 - c0, n);
+            if (blocks > 0) {
+                var vb = new ScanBackwardBlocks(c0, blocks, l, e, n);
+                vb.batch(u, delta, at, bm, cm, d, z, db, softplus, dOut, b, du, dDelta, dz, p.dB, p.dC);
+                vb.finish(p.dA, p.dD, p.dBias);
+            }
             var ws = new Workspace(l, n);
-            double[][] sums = new double[c1 - cs][n + 2]; // per scalar channel: dA[ch, 0..n-1], dD[ch], dDeltaBias[ch]
+            for (int ch = cs; ch < c1; ch++) {
+                double[] sums = new double[n + 2]; // dA[ch, 0..n-1], dD[ch], dDeltaBias[ch]
+                forward(u, delta, a, bm, db, softplus, ws, b, ch, l, e, n);
+                backward(u, delta, a, bm, cm, d, z, db, softplus, dOut, ws, b, ch, l, e, n, du, dDelta, dz, p.dB, p.dC, sums);
+                for (int s = 0; s < n; s++) p.dA[(ch - c0) * n + s] = (float) sums[s];
+                p.dD[ch - c0] = (float) sums[n];
+                p.dBias[ch - c0] = (float) sums[n + 1];
+            }
+            parts[task] = p;
+        });
+        // dB, dC: each batch entry's rows summed over the channel groups; dA, dD, dDeltaBias: summed over the batch
+        float[] dB = new float[bsz * l * n], dC = new float[bsz * l * n];
+        float[] dA = new float[e * n], dD = d == null ? null : new float[e], dBias = db == null ? null : new float[e];
+        Parallel.forRange(bsz * l * n, 1024, (long) bsz * l * n * groups, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                int b = i / (l * n), r = i % (l * n);
+                float sb = 0f, sc = 0f;
+                for (int g = 0; g < groups; g++) {
+                    sb += parts[b * groups + g].dB[r];
+                    sc += parts[b * groups + g].dC[r];
+                }
+                dB[i] = sb;
+                dC[i] = sc;
+            }
+        });
+        for (int g = 0; g < groups; g++) {
+            int c0 = g * GROUP, c1 = Math.min(e, c0 + GROUP);
             for (int b = 0; b < bsz; b++) {
-                if (vb != null) vb.batch(u, delta, at, bm, cm, d, z, db, softplus, dOut, b, du, dDelta, dz, pb, pc);
-                for (int ch = cs; ch < c1; ch++) {
-                    forward(u, delta, a, bm, db, softplus, ws, b, ch, l, e, n);
-                    backward(u, delta, a, bm, cm, d, z, db, softplus, dOut, ws, b, ch, l, e, n, du, dDelta, dz, pb, pc, sums[ch - cs]);
+                Partial p = parts[b * groups + g];
+                for (int i = 0; i < (c1 - c0) * n; i++) dA[c0 * n + i] += p.dA[i];
+                for (int i = 0; i < c1 - c0; i++) {
+                    if (dD != null) dD[c0 + i] += p.dD[i];
+                    if (dBias != null) dBias[c0 + i] += p.dBias[i];
                 }
             }
-            if (vb != null) vb.finish(dA, dD, dBias);
-            for (int ch = cs; ch < c1; ch++) {
-                for (int s = 0; s < n; s++) dA[ch * n + s] = (float) sums[ch - cs][s];
-                if (dD != null) dD[ch] = (float) sums[ch - cs][n];
-                if (dBias != null) dBias[ch] = (float) sums[ch - cs][n + 1];
-            }
-            partB[g] = pb;
-            partC[g] = pc;
-        });
-        float[] dB = sumInOrder(partB), dC = sumInOrder(partC);
+        }
         return new Grads(du, dDelta, dA, dB, dC, dD, dz, dBias);
+    }
+
+    /**
+     * One task's (batch entry, channel group) share of the sums: dB, dC of its batch entry's rows [L, N] over its
+     * channels, and its channels' dA [channels, N], dD, dDeltaBias over its batch entry.
+     */
+    private static final class Partial {
+        final float[] dB, dC, dA, dD, dBias;
+
+        Partial(int rows, int channels, int n) {
+            dB = new float[rows];
+            dC = new float[rows];
+            dA = new float[channels * n];
+            dD = new float[channels];
+            dBias = new float[channels];
+        }
     }
 
     /** One task's scratch: dt per step, and per step and state the state h_t and the decay e^(dt_t a). */
@@ -102,7 +138,7 @@ final class SelectiveScanBackward {
         float[] carry = ws.carry, h = ws.h, decay = ws.decay;
         java.util.Arrays.fill(carry, 0f);
         for (int t = l - 1; t >= 0; t--) {
-            int idx = (b * l + t) * e + ch, row = (b * l + t) * n, hc = t * n, hp = (t - 1) * n;
+            int idx = (b * l + t) * e + ch, row = (b * l + t) * n, hc = t * n, hp = (t - 1) * n, local = t * n;
             float dy = dOut[idx], ut = u[idx], dt = ws.dt[t], dtu = dt * ut;
             if (z != null) {
                 float y = d == null ? 0f : d[ch] * ut;
@@ -119,12 +155,12 @@ final class SelectiveScanBackward {
             float ddt = 0f, sumB = 0f;
             for (int s = 0; s < n; s++) {
                 float hPrev = t == 0 ? 0f : h[hp + s], dec = decay[hc + s], as = a[ch * n + s], bs = bm[row + s];
-                pc[row + s] += dy * h[hc + s];
+                pc[local + s] += dy * h[hc + s];
                 float dh = carry[s] + dy * cm[row + s];
                 float dhDecayPrev = dh * dec * hPrev;
                 ddt += as * dhDecayPrev + dh * bs * ut;
                 sums[s] += (double) dhDecayPrev * dt;
-                pb[row + s] += dh * dtu;
+                pb[local + s] += dh * dtu;
                 sumB += dh * bs;
                 carry[s] = dh * dec;
             }
@@ -136,18 +172,5 @@ final class SelectiveScanBackward {
             dDelta[idx] = ddt;
             sums[n + 1] += ddt;
         }
-    }
-
-    /** Element-wise sum of the task partials, always in task order (parallel over element ranges only). */
-    private static float[] sumInOrder(float[][] parts) {
-        float[] out = parts[0].clone();
-        int len = out.length;
-        Parallel.forRange(len, 1024, (long) len * parts.length, (i0, i1) -> {
-            for (int g = 1; g < parts.length; g++) {
-                float[] p = parts[g];
-                for (int i = i0; i < i1; i++) out[i] += p[i];
-            }
-        });
-        return out;
     }
 }

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ScanConvBackwardParityTest {
     /**
      * |cpu - ref| &lt;= rel (rms + |ref|) per gradient tensor (Parity.assertCloseRms); measured worst over these
-     * shapes: 1.2e-6 (dDelta), 1.0e-6 (dA); the conv1d's 5e-7 (dWeight) against its 1e-5.
+     * shapes: 1.5e-6 (dA), 1.3e-6 (dDeltaBias), 1.2e-6 (du, dDelta); the conv1d's 5e-7 (dWeight) against its 1e-5.
      */
     private static final double SCAN_REL = 1e-5;
 
@@ -37,7 +37,7 @@ class ScanConvBackwardParityTest {
     }
 
     @ParameterizedTest(name = "b={0} l={1} e={2} n={3}")
-    @CsvSource({"1,1,1,1", "1,7,7,16", "2,33,33,16", "1,1000,20,16", "2,17,70,4", "1,40,97,16", "1,5,16,7"})
+    @CsvSource({"1,1,1,1", "1,7,7,16", "2,33,33,16", "1,1000,20,16", "2,17,70,4", "1,40,97,16", "1,5,16,7", "2,150,48,16"})
     void scanEveryOptionCombination(int b, int l, int e, int n) {
         Random r = new Random(b + l * 7L + e * 11L + n);
         Tensor u = rand(r, b, l, e), rawDelta = rand(r, b, l, e), smallDelta = uniform(r, 0.001f, 0.2f, b, l, e);
