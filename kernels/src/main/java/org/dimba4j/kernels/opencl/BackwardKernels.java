@@ -94,21 +94,27 @@ abstract class BackwardKernels extends SequenceKernels {
     }
 
     /**
-     * Weight and bias gradients of a row norm, one work-item per channel c &lt; n1 summing over the n0 rows in order:
-     * dWeight[c] = sum dy * xhat (oOff), dBias[c] = sum dy (eOff, or -1). x aOff, dy cOff, row stats dOff. Range: n1.
+     * Weight and bias gradients of a row norm over a block of rows: work-item (block q, channel c) sums rows
+     * q*n7 .. q*n7+n7 (of n0) in order, dWeight partial = sum dy * xhat at oOff + q*C + c, dBias partial = sum dy at
+     * eOff + q*C + c (or -1); the host reduces the blocks in order. C = n1; x aOff, dy cOff, row stats dOff.
+     * Range: blocks * C.
      */
     void normParamGrad() {
-        int c = getGlobalId(0);
-        if (c < n1) {
+        int i = getGlobalId(0);
+        int blocks = (n0 + n7 - 1) / n7;
+        if (i < max(blocks, 1) * n1) {
+            int c = i % n1;
+            int first = (i / n1) * n7;
+            int end = min(n0, first + n7);
             float dw = 0f;
             float db = 0f;
-            for (int r = 0; r < n0; r++) {
+            for (int r = first; r < end; r++) {
                 float dy = ld(cOff + r * n1 + c);
                 dw += dy * (ld(aOff + r * n1 + c) - ld(dOff + 2 * r)) * ld(dOff + 2 * r + 1);
                 db += dy;
             }
-            st(oOff + c, dw);
-            if (eOff >= 0) st(eOff + c, db);
+            st(oOff + i, dw);
+            if (eOff >= 0) st(eOff + i, db);
         }
     }
 }

@@ -13,6 +13,9 @@ import java.util.Arrays;
  * and launches.
  */
 final class BackwardOps {
+    /** Rows per work-item of the norms' weight gradients: enough work-items for a GPU, few partials to reduce. */
+    static final int NORM_PARAM_ROWS = 64;
+
     private BackwardOps() {}
 
     /** dy * activation'(x) for the forward activation {@code code} (an {@code UN_} code). */
@@ -57,7 +60,8 @@ final class BackwardOps {
 
     /**
      * LayerNorm ({@code layer}) or RMSNorm backward: one launch for dx (which also leaves each row's mean and rstd in
-     * a scratch buffer), then, with a weight, one for dWeight (and LayerNorm's dBias) over channels.
+     * a scratch buffer), then, with a weight, one for dWeight (and LayerNorm's dBias) per (block of rows, channel) and
+     * the reduction of those blocks.
      */
     static NormGrads norm(OpenClBackend backend, DeviceArena arena, String op, boolean layer, Tensor x, Tensor weight,
                           float eps, Tensor dy) {
@@ -70,6 +74,10 @@ final class BackwardOps {
             Tensor dWeight = ops.outIf(weight != null, c);
             Tensor dBias = ops.outIf(weight != null && layer, c);
             int stats = weight != null ? ops.scratch(2L * rows) : -1;
+            int blocks = Math.max(1, (rows + NORM_PARAM_ROWS - 1) / NORM_PARAM_ROWS);
+            // one block writes the result; more write partials, summed over the blocks in order afterwards
+            int wPart = weight == null ? -1 : blocks == 1 ? Operands.offset(dWeight) : ops.scratch((long) blocks * c);
+            int bPart = dBias == null ? -1 : blocks == 1 ? Operands.offset(dBias) : ops.scratch((long) blocks * c);
             synchronized (arena) {
                 DeviceKernel k = arena.kernel();
                 k.op = BackwardKernels.OP_NORM_GRAD;
@@ -85,13 +93,31 @@ final class BackwardOps {
                 if (c > 0) arena.launchGroups(rows * NormKernels.NORM_WG, NormKernels.NORM_WG);
                 if (weight != null) {
                     k.op = BackwardKernels.OP_NORM_PARAM_GRAD;
-                    k.oOff = Operands.offset(dWeight);
-                    k.eOff = dBias == null ? -1 : Operands.offset(dBias);
-                    arena.launch1d(c);
+                    k.oOff = wPart;
+                    k.eOff = bPart;
+                    k.n7 = NORM_PARAM_ROWS;
+                    arena.launch1d(blocks * c);
+                    if (blocks > 1) {
+                        sumMiddle(arena, wPart, Operands.offset(dWeight), 1, blocks, c);
+                        if (dBias != null) sumMiddle(arena, bPart, Operands.offset(dBias), 1, blocks, c);
+                    }
                 }
             }
             return new NormGrads(dx, reshape(dWeight, weight), reshape(dBias, weight));
         }
+    }
+
+    /** dst[o, i] = sum over m in order of src[o, m, i], for a [outer, len, inner] src ({@link ElementwiseKernels#reduce}). */
+    static void sumMiddle(DeviceArena arena, int src, int dst, int outer, int len, int inner) {
+        DeviceKernel k = arena.kernel();
+        k.op = KernelBase.OP_REDUCE;
+        k.aOff = src;
+        k.oOff = dst;
+        k.n0 = outer * inner;
+        k.n1 = len;
+        k.n2 = inner;
+        k.n3 = ElementwiseKernels.RED_SUM;
+        arena.launch1d(outer * inner);
     }
 
     private static Tensor reshape(Tensor g, Tensor like) {

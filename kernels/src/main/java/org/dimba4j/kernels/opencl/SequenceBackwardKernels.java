@@ -12,8 +12,8 @@ abstract class SequenceBackwardKernels extends AttentionBackwardKernels {
 
     /** The scan backward's extra operands (its forward already uses aOff..hOff); -1 where absent. */
     int dOutOff, dDeltaOff, dzOff, statesOff, dBPartOff, dAPartOff, dDPartOff, dDeltaBiasPartOff;
-    /** Batch size N of the conv2d weight gradient (n0..n14 are taken by the forward's sizes). */
-    int convBatch;
+    /** Batch size N of the conv2d weight gradient and its output rows per block (n0..n14 hold the forward's sizes). */
+    int convBatch, convRowsPerBlock;
 
     /** Gradient of A's row, accumulated over time. */
     @PrivateMemorySpace(MAX_STATE) float[] dARow = new float[MAX_STATE];
@@ -122,33 +122,36 @@ abstract class SequenceBackwardKernels extends AttentionBackwardKernels {
     }
 
     /**
-     * Causal conv1d backward for the weights, one work-item per (c, k) with k &lt;= K, summing over B (n4) and L (n1)
-     * in order: k &lt; K gives dW[c, k] = sum dy[b, t, c] x[b, t - K + 1 + k, c] (oOff), k = K gives dBias[c] =
-     * sum dy (dOff, or -1: then those work-items idle). x aOff, dy cOff, L = n1, C = n2, K = n3, B = n4;
-     * n0 = C * (K + 1). Range: n0.
+     * Causal conv1d backward for the weights over a block of n5 of the B*L positions (B = n4): work-item (block q, c,
+     * k) with k &lt;= K sums the block's positions in order; k &lt; K gives the partial of dW[c, k] = sum dy[b, t, c]
+     * x[b, t - K + 1 + k, c] at oOff + q*C*K + c*K + k, k = K the partial of dBias[c] = sum dy at dOff + q*C + c
+     * (dOff -1: those work-items idle). The host reduces the blocks in order. x aOff, dy cOff, L = n1, C = n2,
+     * K = n3; n0 = blocks * C * (K + 1). Range: n0.
      */
     void conv1dGradW() {
         int i = getGlobalId(0);
         if (i < n0) {
-            int ch = i / (n3 + 1);
+            int perBlock = n2 * (n3 + 1);
+            int q = i / perBlock;
+            int ch = (i % perBlock) / (n3 + 1);
             int k = i % (n3 + 1);
+            int first = q * n5;
+            int end = k < n3 || dOff >= 0 ? min(n4 * n1, first + n5) : first;
             float s = 0f;
-            int batches = k < n3 || dOff >= 0 ? n4 : 0;
-            for (int b = 0; b < batches; b++) {
-                for (int t = 0; t < n1; t++) {
-                    int tt = t - n3 + 1 + k;
-                    int at = (b * n1 + t) * n2 + ch;
-                    if (k == n3) {
-                        s += ld(cOff + at);
-                    } else if (tt >= 0) {
-                        s += ld(cOff + at) * ld(aOff + at + (tt - t) * n2);
-                    }
+            for (int p = first; p < end; p++) {
+                int t = p % n1;
+                int tt = t - n3 + 1 + k;
+                int at = p * n2 + ch;
+                if (k == n3) {
+                    s += ld(cOff + at);
+                } else if (tt >= 0) {
+                    s += ld(cOff + at) * ld(aOff + at + (tt - t) * n2);
                 }
             }
             if (k == n3) {
-                if (dOff >= 0) st(dOff + ch, s);
+                if (dOff >= 0) st(dOff + q * n2 + ch, s);
             } else {
-                st(oOff + ch * n3 + k, s);
+                st(oOff + q * n2 * n3 + ch * n3 + k, s);
             }
         }
     }
@@ -188,43 +191,50 @@ abstract class SequenceBackwardKernels extends AttentionBackwardKernels {
     }
 
     /**
-     * Conv2d backward for the weights, one work-item per weight element (oc, icg, u, v) summing dy * x over N
-     * ({@link #convBatch}), Ho, Wo in order (oOff); the O work-items after the weight elements give dBias[oc] = sum dy
-     * (dOff; launched only when wanted). Other sizes as {@link SequenceKernels#conv2d}; x aOff, dy cOff; n0 = the
+     * Conv2d backward for the weights over a block of {@link #convRowsPerBlock} of the N*Ho output rows (N =
+     * {@link #convBatch}): work-item (block q, weight element (oc, icg, u, v)) sums dy * x over the block's rows and
+     * all Wo in order, a partial at oOff + q*W + element (W weight elements); the O work-items after each block's
+     * weight elements give the partials of dBias[oc] = sum dy at dOff + q*O + oc (launched only when wanted). The
+     * host reduces the blocks in order. Other sizes as {@link SequenceKernels#conv2d}; x aOff, dy cOff; n0 = the
      * work-item count. Range: n0.
      */
     void conv2dGradW() {
         int i = getGlobalId(0);
         int weights = n4 * n5 * n6 * n7;
+        int perBlock = dOff >= 0 ? weights + n4 : weights;
         if (i < n0) {
+            int q = i / perBlock;
+            int e = i % perBlock;
+            int first = q * convRowsPerBlock;
+            int end = min(convBatch * n8, first + convRowsPerBlock);
             float s = 0f;
-            if (i < weights) {
-                int v = i % n7;
-                int u = (i / n7) % n6;
-                int icg = (i / (n7 * n6)) % n5;
-                int oc = i / (n7 * n6 * n5);
+            if (e < weights) {
+                int v = e % n7;
+                int u = (e / n7) % n6;
+                int icg = (e / (n7 * n6)) % n5;
+                int oc = e / (n7 * n6 * n5);
                 int ci = (oc / n14) * n5 + icg;
-                for (int b = 0; b < convBatch; b++) {
-                    int dyBase = cOff + (b * n4 + oc) * n8 * n9;
-                    int xBase = aOff + (b * n1 + ci) * n2 * n3;
-                    for (int oy = 0; oy < n8; oy++) {
-                        int yy = oy * n10 - n12 + u;
-                        if (yy >= 0 && yy < n2) {
-                            for (int ox = 0; ox < n9; ox++) {
-                                int xx = ox * n11 - n13 + v;
-                                if (xx >= 0 && xx < n3) s += ld(dyBase + oy * n9 + ox) * ld(xBase + yy * n3 + xx);
-                            }
+                for (int row = first; row < end; row++) {
+                    int b = row / n8;
+                    int oy = row % n8;
+                    int yy = oy * n10 - n12 + u;
+                    if (yy >= 0 && yy < n2) {
+                        int dyBase = cOff + ((b * n4 + oc) * n8 + oy) * n9;
+                        int xBase = aOff + ((b * n1 + ci) * n2 + yy) * n3;
+                        for (int ox = 0; ox < n9; ox++) {
+                            int xx = ox * n11 - n13 + v;
+                            if (xx >= 0 && xx < n3) s += ld(dyBase + ox) * ld(xBase + xx);
                         }
                     }
                 }
-                st(oOff + i, s);
+                st(oOff + q * weights + e, s);
             } else {
-                int oc = i - weights;
-                for (int b = 0; b < convBatch; b++) {
-                    int dyBase = cOff + (b * n4 + oc) * n8 * n9;
-                    for (int p = 0; p < n8 * n9; p++) s += ld(dyBase + p);
+                int oc = e - weights;
+                for (int row = first; row < end; row++) {
+                    int dyBase = cOff + ((row / n8 * n4 + oc) * n8 + row % n8) * n9;
+                    for (int ox = 0; ox < n9; ox++) s += ld(dyBase + ox);
                 }
-                st(dOff + oc, s);
+                st(dOff + q * n4 + oc, s);
             }
         }
     }

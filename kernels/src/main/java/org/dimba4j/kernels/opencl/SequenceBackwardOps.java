@@ -15,6 +15,12 @@ import java.util.Arrays;
 final class SequenceBackwardOps {
     /** Float-encoded indices are exact up to 2^24. */
     private static final int EXACT_FLOAT_INTS = 1 << 24;
+    /**
+     * Positions per work-item of the convolution weight gradients (conv1d: (b, t) rows; conv2d: about this many output
+     * pixels, in whole rows): enough work-items for a GPU, few partials to reduce. The blocks depend only on shapes,
+     * so results do not depend on the device.
+     */
+    private static final int CONV1D_ROWS = 64, CONV2D_POSITIONS = 128;
 
     private SequenceBackwardOps() {}
 
@@ -68,27 +74,14 @@ final class SequenceBackwardOps {
                 k.n3 = n;
                 k.n4 = deltaSoftplus ? 1 : 0;
                 arena.launch1d(bsz * e);
-                sumMiddle(arena, dBPart, Operands.offset(dB), bsz * l, e, n);
-                sumMiddle(arena, states, Operands.offset(dC), bsz * l, e, n); // the states now hold dy * h
-                sumMiddle(arena, dAPart, Operands.offset(dA), 1, bsz, e * n);
-                if (dD != null) sumMiddle(arena, dDPart, Operands.offset(dD), 1, bsz, e);
-                if (dDeltaBias != null) sumMiddle(arena, dDeltaBiasPart, Operands.offset(dDeltaBias), 1, bsz, e);
+                BackwardOps.sumMiddle(arena, dBPart, Operands.offset(dB), bsz * l, e, n);
+                BackwardOps.sumMiddle(arena, states, Operands.offset(dC), bsz * l, e, n); // the states now hold dy * h
+                BackwardOps.sumMiddle(arena, dAPart, Operands.offset(dA), 1, bsz, e * n);
+                if (dD != null) BackwardOps.sumMiddle(arena, dDPart, Operands.offset(dD), 1, bsz, e);
+                if (dDeltaBias != null) BackwardOps.sumMiddle(arena, dDeltaBiasPart, Operands.offset(dDeltaBias), 1, bsz, e);
             }
             return new ScanGrads(du, dDelta, dA, dB, dC, reshape(dD, d), dZ, reshape(dDeltaBias, deltaBias));
         }
-    }
-
-    /** dst[o, i] = sum over m in order of src[o, m, i], for a [outer, len, inner] src ({@link ElementwiseKernels#reduce}). */
-    private static void sumMiddle(DeviceArena arena, int src, int dst, int outer, int len, int inner) {
-        DeviceKernel k = arena.kernel();
-        k.op = KernelBase.OP_REDUCE;
-        k.aOff = src;
-        k.oOff = dst;
-        k.n0 = outer * inner;
-        k.n1 = len;
-        k.n2 = inner;
-        k.n3 = ElementwiseKernels.RED_SUM;
-        arena.launch1d(outer * inner);
     }
 
     private static Tensor reshape(Tensor g, Tensor like) {
@@ -103,13 +96,15 @@ final class SequenceBackwardOps {
         try (Operands ops = backend.operands()) {
             int xo = ops.in(x), wo = ops.in(weight), go = ops.in(dy);
             Tensor dx = ops.out(x.shape()), dW = ops.out(weight.shape()), dBias = ops.outIf(withBias, c);
+            int blocks = Math.max(1, (b * l + CONV1D_ROWS - 1) / CONV1D_ROWS);
+            int wPart = blocks == 1 ? Operands.offset(dW) : ops.scratch((long) blocks * c * taps);
+            int bPart = dBias == null ? -1 : blocks == 1 ? Operands.offset(dBias) : ops.scratch((long) blocks * c);
             synchronized (arena) {
                 DeviceKernel k = arena.kernel();
                 k.op = SequenceBackwardKernels.OP_CONV1D_GRAD_X;
                 k.aOff = xo;
                 k.bOff = wo;
                 k.cOff = go;
-                k.dOff = dBias == null ? -1 : Operands.offset(dBias);
                 k.oOff = Operands.offset(dx);
                 k.n0 = b * l * c;
                 k.n1 = l;
@@ -118,9 +113,15 @@ final class SequenceBackwardOps {
                 k.n4 = b;
                 arena.launch1d(k.n0);
                 k.op = SequenceBackwardKernels.OP_CONV1D_GRAD_W;
-                k.oOff = Operands.offset(dW);
-                k.n0 = c * (taps + 1);
+                k.oOff = wPart;
+                k.dOff = bPart;
+                k.n5 = CONV1D_ROWS;
+                k.n0 = blocks * c * (taps + 1);
                 arena.launch1d(k.n0);
+                if (blocks > 1) {
+                    BackwardOps.sumMiddle(arena, wPart, Operands.offset(dW), 1, blocks, c * taps);
+                    if (dBias != null) BackwardOps.sumMiddle(arena, bPart, Operands.offset(dBias), 1, blocks, c);
+                }
             }
             return new ConvGrads(dx, dW, dBias);
         }
@@ -134,13 +135,17 @@ final class SequenceBackwardOps {
         try (Operands ops = backend.operands()) {
             int xo = ops.in(x), wo = ops.in(weight), go = ops.in(dy);
             Tensor dx = ops.out(x.shape()), dW = ops.out(weight.shape()), dBias = ops.outIf(withBias, o);
+            int weights = Math.toIntExact(weight.numel());
+            int rowsPerBlock = Math.max(1, CONV2D_POSITIONS / cd.wo()), outRows = cd.n() * cd.ho();
+            int blocks = Math.max(1, (outRows + rowsPerBlock - 1) / rowsPerBlock);
+            int wPart = blocks == 1 ? Operands.offset(dW) : ops.scratch((long) blocks * weights);
+            int bPart = dBias == null ? -1 : blocks == 1 ? Operands.offset(dBias) : ops.scratch((long) blocks * o);
             synchronized (arena) {
                 DeviceKernel k = arena.kernel();
                 k.op = SequenceBackwardKernels.OP_CONV2D_GRAD_X;
                 k.aOff = xo;
                 k.bOff = wo;
                 k.cOff = go;
-                k.dOff = dBias == null ? -1 : Operands.offset(dBias);
                 k.oOff = Operands.offset(dx);
                 k.n0 = Math.toIntExact(x.numel());
                 k.n1 = cd.c();
@@ -160,9 +165,15 @@ final class SequenceBackwardOps {
                 k.convBatch = cd.n();
                 arena.launch1d(k.n0);
                 k.op = SequenceBackwardKernels.OP_CONV2D_GRAD_W;
-                k.oOff = Operands.offset(dW);
-                k.n0 = Math.toIntExact(weight.numel()) + (withBias ? o : 0);
+                k.oOff = wPart;
+                k.dOff = bPart;
+                k.convRowsPerBlock = rowsPerBlock;
+                k.n0 = blocks * (weights + (withBias ? o : 0));
                 arena.launch1d(k.n0);
+                if (blocks > 1) {
+                    BackwardOps.sumMiddle(arena, wPart, Operands.offset(dW), 1, blocks, weights);
+                    if (dBias != null) BackwardOps.sumMiddle(arena, bPart, Operands.offset(dBias), 1, blocks, o);
+                }
             }
             return new ConvGrads(dx, dW, dBias);
         }

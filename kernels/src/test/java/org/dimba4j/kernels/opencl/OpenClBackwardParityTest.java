@@ -109,8 +109,8 @@ class OpenClBackwardParityTest {
     void layerNormAndRmsNormBackward() {
         OpenClBackend cl = OpenClTestSupport.backend();
         Random r = new Random(73);
-        // {rows..., C}; C = 70 and 129 span more than one pass of the 64-wide work-group
-        for (int[] s : new int[][] {{1, 1}, {3, 5}, {2, 3, 70}, {4, 129}}) {
+        // {rows..., C}; C = 70 and 129 span more than one pass of the 64-wide work-group, 70 rows two row blocks
+        for (int[] s : new int[][] {{1, 1}, {3, 5}, {2, 3, 70}, {4, 129}, {70, 3}}) {
             int c = s[s.length - 1];
             float eps = 1e-5f;
             Tensor x = rand(r, s), dy = rand(r, s), w = rand(r, c), bias = rand(r, c);

@@ -78,7 +78,7 @@ class OpenClBackwardShapeSetsParityTest {
         check("softplus", REF.softplusBackward(x, dy), CPU.softplusBackward(x, dy), cl.softplusBackward(x, dy));
         Tensor pos = REF.exp(x);
         check("sqrt", REF.sqrt(pos), CPU.sqrt(pos), cl.sqrt(pos));
-        for (int[] s : new int[][] {{1, 1}, {7, 300}, {2, 3, 1152}, {33, 65}}) {
+        for (int[] s : new int[][] {{1, 1}, {7, 300}, {2, 3, 1152}, {33, 65}, {130, 33}}) {
             int c = s[s.length - 1];
             Tensor xs = rand(r, s), g = rand(r, s), w = rand(r, c), y = REF.softmax(xs);
             String shape = Arrays.toString(s);
@@ -176,9 +176,10 @@ class OpenClBackwardShapeSetsParityTest {
             check(what + " dWeight", want.dWeight(), cpu.dWeight(), got.dWeight());
             check(what + " dBias", want.dBias(), cpu.dBias(), got.dBias());
         }
-        // conv2d {N, C, H, W, O, k, stride, pad, groups}: Dimba's patch embed, the VAE's 3x3, grouped, 1x1
+        // conv2d {N, C, H, W, O, k, stride, pad, groups}: Dimba's patch embed, the VAE's 3x3, grouped, 1x1, and one
+        // whose weight gradient spans many row blocks
         for (int[] c : new int[][] {{2, 4, 16, 16, 32, 2, 2, 0, 1}, {1, 8, 12, 11, 8, 3, 1, 1, 1}, {2, 6, 9, 7, 4, 3, 2, 1, 2},
-                {1, 16, 5, 5, 8, 1, 1, 0, 1}}) {
+                {1, 16, 5, 5, 8, 1, 1, 0, 1}, {2, 3, 40, 24, 4, 3, 1, 1, 1}}) {
             Tensor x = rand(r, c[0], c[1], c[2], c[3]), w = rand(r, c[4], c[1] / c[8], c[5], c[5]);
             Tensor dy = rand(r, REF.conv2d(x, w, null, c[6], c[6], c[7], c[7], c[8]).shape());
             ConvGrads want = REF.conv2dBackward(x, w, dy, true, c[6], c[6], c[7], c[7], c[8]);

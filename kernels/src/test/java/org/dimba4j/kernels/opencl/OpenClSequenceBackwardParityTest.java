@@ -86,8 +86,8 @@ class OpenClSequenceBackwardParityTest {
     void causalConv1dBackward() {
         OpenClBackend cl = OpenClTestSupport.backend();
         Random r = new Random(82);
-        // {B, L, C, K}
-        for (int[] s : new int[][] {{1, 1, 1, 4}, {2, 9, 5, 4}, {1, 3, 7, 4}, {3, 6, 2, 2}}) {
+        // {B, L, C, K}; 2 x 40 positions span two blocks of the weight gradient
+        for (int[] s : new int[][] {{1, 1, 1, 4}, {2, 9, 5, 4}, {1, 3, 7, 4}, {3, 6, 2, 2}, {2, 40, 3, 4}}) {
             int b = s[0], l = s[1], c = s[2], k = s[3];
             Tensor x = rand(r, b, l, c), w = rand(r, c, 1, k), bias = rand(r, c), dy = rand(r, b, l, c);
             double[][] in = {d(f(x)), d(f(w)), d(f(bias))};
@@ -110,7 +110,8 @@ class OpenClSequenceBackwardParityTest {
         // {N, C, H, W, O, kh, kw, sh, sw, ph, pw, groups}
         int[][] cases = {{1, 3, 7, 6, 5, 3, 3, 1, 1, 1, 1, 1}, {2, 4, 8, 7, 6, 3, 3, 2, 2, 0, 0, 2},
                 {1, 8, 5, 5, 8, 1, 1, 1, 1, 0, 0, 1}, {1, 4, 6, 10, 2, 2, 2, 2, 2, 0, 0, 1},
-                {2, 4, 5, 7, 4, 3, 3, 1, 1, 1, 1, 4}, {1, 3, 6, 8, 2, 3, 1, 2, 1, 1, 0, 1}};
+                {2, 4, 5, 7, 4, 3, 3, 1, 1, 1, 1, 4}, {1, 3, 6, 8, 2, 3, 1, 2, 1, 1, 0, 1},
+                {1, 2, 9, 40, 3, 3, 3, 1, 1, 1, 1, 1}}; // the last: 9 output rows of 40 make three row blocks
         for (int[] cs : cases) {
             Tensor x = rand(r, cs[0], cs[1], cs[2], cs[3]), w = rand(r, cs[4], cs[1] / cs[11], cs[5], cs[6]), bias = rand(r, cs[4]);
             int ho = (cs[2] + 2 * cs[9] - cs[5]) / cs[7] + 1, wo = (cs[3] + 2 * cs[10] - cs[6]) / cs[8] + 1;
