@@ -15,6 +15,8 @@ import java.util.Arrays;
 final class BackwardOps {
     /** Rows per work-item of the norms' weight gradients: enough work-items for a GPU, few partials to reduce. */
     static final int NORM_PARAM_ROWS = 64;
+    /** Most partial sums a blocked weight gradient keeps (16 MiB of scratch); larger ones get longer blocks. */
+    static final long MAX_PARTIALS = 1 << 22;
 
     private BackwardOps() {}
 
@@ -74,7 +76,7 @@ final class BackwardOps {
             Tensor dWeight = ops.outIf(weight != null, c);
             Tensor dBias = ops.outIf(weight != null && layer, c);
             int stats = weight != null ? ops.scratch(2L * rows) : -1;
-            int blocks = Math.max(1, (rows + NORM_PARAM_ROWS - 1) / NORM_PARAM_ROWS);
+            int rowsPerBlock = rowsPerBlock(rows, NORM_PARAM_ROWS, c), blocks = blocks(rows, rowsPerBlock);
             // one block writes the result; more write partials, summed over the blocks in order afterwards
             int wPart = weight == null ? -1 : blocks == 1 ? Operands.offset(dWeight) : ops.scratch((long) blocks * c);
             int bPart = dBias == null ? -1 : blocks == 1 ? Operands.offset(dBias) : ops.scratch((long) blocks * c);
@@ -95,7 +97,7 @@ final class BackwardOps {
                     k.op = BackwardKernels.OP_NORM_PARAM_GRAD;
                     k.oOff = wPart;
                     k.eOff = bPart;
-                    k.n7 = NORM_PARAM_ROWS;
+                    k.n7 = rowsPerBlock;
                     arena.launch1d(blocks * c);
                     if (blocks > 1) {
                         sumMiddle(arena, wPart, Operands.offset(dWeight), 1, blocks, c);
@@ -105,6 +107,21 @@ final class BackwardOps {
             }
             return new NormGrads(dx, reshape(dWeight, weight), reshape(dBias, weight));
         }
+    }
+
+    /**
+     * Rows per block of a blocked weight gradient over {@code rows} rows with {@code perBlock} partials per block:
+     * about {@code wanted}, more when the partials would exceed {@link #MAX_PARTIALS}. Depends only on shapes, so
+     * results do not depend on the device.
+     */
+    static int rowsPerBlock(int rows, int wanted, long perBlock) {
+        long most = Math.max(1, MAX_PARTIALS / Math.max(1, perBlock));
+        long blocks = Math.min(most, Math.max(1, (rows + wanted - 1) / wanted));
+        return (int) Math.max(1, (rows + blocks - 1) / blocks);
+    }
+
+    static int blocks(int rows, int rowsPerBlock) {
+        return Math.max(1, (rows + rowsPerBlock - 1) / rowsPerBlock);
     }
 
     /** dst[o, i] = sum over m in order of src[o, m, i], for a [outer, len, inner] src ({@link ElementwiseKernels#reduce}). */

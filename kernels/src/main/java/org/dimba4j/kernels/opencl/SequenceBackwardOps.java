@@ -17,8 +17,7 @@ final class SequenceBackwardOps {
     private static final int EXACT_FLOAT_INTS = 1 << 24;
     /**
      * Positions per work-item of the convolution weight gradients (conv1d: (b, t) rows; conv2d: about this many output
-     * pixels, in whole rows): enough work-items for a GPU, few partials to reduce. The blocks depend only on shapes,
-     * so results do not depend on the device.
+     * pixels, in whole rows): enough work-items for a GPU, few partials to reduce (see {@link BackwardOps#rowsPerBlock}).
      */
     private static final int CONV1D_ROWS = 64, CONV2D_POSITIONS = 128;
 
@@ -96,7 +95,8 @@ final class SequenceBackwardOps {
         try (Operands ops = backend.operands()) {
             int xo = ops.in(x), wo = ops.in(weight), go = ops.in(dy);
             Tensor dx = ops.out(x.shape()), dW = ops.out(weight.shape()), dBias = ops.outIf(withBias, c);
-            int blocks = Math.max(1, (b * l + CONV1D_ROWS - 1) / CONV1D_ROWS);
+            int rowsPerBlock = BackwardOps.rowsPerBlock(b * l, CONV1D_ROWS, (long) c * (taps + 1));
+            int blocks = BackwardOps.blocks(b * l, rowsPerBlock);
             int wPart = blocks == 1 ? Operands.offset(dW) : ops.scratch((long) blocks * c * taps);
             int bPart = dBias == null ? -1 : blocks == 1 ? Operands.offset(dBias) : ops.scratch((long) blocks * c);
             synchronized (arena) {
@@ -115,7 +115,7 @@ final class SequenceBackwardOps {
                 k.op = SequenceBackwardKernels.OP_CONV1D_GRAD_W;
                 k.oOff = wPart;
                 k.dOff = bPart;
-                k.n5 = CONV1D_ROWS;
+                k.n5 = rowsPerBlock;
                 k.n0 = blocks * c * (taps + 1);
                 arena.launch1d(k.n0);
                 if (blocks > 1) {
@@ -136,8 +136,9 @@ final class SequenceBackwardOps {
             int xo = ops.in(x), wo = ops.in(weight), go = ops.in(dy);
             Tensor dx = ops.out(x.shape()), dW = ops.out(weight.shape()), dBias = ops.outIf(withBias, o);
             int weights = Math.toIntExact(weight.numel());
-            int rowsPerBlock = Math.max(1, CONV2D_POSITIONS / cd.wo()), outRows = cd.n() * cd.ho();
-            int blocks = Math.max(1, (outRows + rowsPerBlock - 1) / rowsPerBlock);
+            int outRows = cd.n() * cd.ho();
+            int rowsPerBlock = BackwardOps.rowsPerBlock(outRows, Math.max(1, CONV2D_POSITIONS / cd.wo()), weights + (long) o);
+            int blocks = BackwardOps.blocks(outRows, rowsPerBlock);
             int wPart = blocks == 1 ? Operands.offset(dW) : ops.scratch((long) blocks * weights);
             int bPart = dBias == null ? -1 : blocks == 1 ? Operands.offset(dBias) : ops.scratch((long) blocks * o);
             synchronized (arena) {

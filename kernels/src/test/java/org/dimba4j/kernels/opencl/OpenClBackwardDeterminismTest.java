@@ -13,12 +13,14 @@ import java.util.Random;
 
 import static org.dimba4j.kernels.opencl.OpenClTestSupport.rand;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The backward kernels sum in a fixed order (no atomics), so a second run, at other arena offsets, gives the same bits;
- * and unsupported or inconsistent arguments fail with messages naming the op and the limit.
+ * blocked weight gradients keep their partial sums bounded; and unsupported or inconsistent arguments fail with
+ * messages naming the op and the limit.
  */
 class OpenClBackwardDeterminismTest {
     private static List<float[]> attentionScanNormConv(OpenClBackend cl, long seed) {
@@ -49,6 +51,18 @@ class OpenClBackwardDeterminismTest {
         List<float[]> second = attentionScanNormConv(cl, 7);
         for (int i = 0; i < first.size(); i++) assertArrayEquals(first.get(i), second.get(i), "gradient " + i + " differs between runs");
         assertTrue(shift.numel() > 0);
+    }
+
+    @Test
+    void blockedWeightGradientsKeepTheirPartialsBounded() {
+        assertEquals(64, BackwardOps.rowsPerBlock(4096, 64, 1152), "Dimba-L rows: blocks of the wanted size");
+        assertEquals(1, BackwardOps.blocks(3, BackwardOps.rowsPerBlock(3, 64, 1152)), "few rows: one block");
+        int vaeRows = 2 * 256; // a 512-channel 3x3 conv over two 256-row images: 2.4M weights
+        int perBlock = 512 * 512 * 9 + 512;
+        int rows = BackwardOps.rowsPerBlock(vaeRows, 1, perBlock);
+        assertTrue((long) BackwardOps.blocks(vaeRows, rows) * perBlock <= BackwardOps.MAX_PARTIALS + perBlock,
+                "partials stay within the scratch budget: " + rows + " rows per block");
+        assertEquals(1, BackwardOps.blocks(0, BackwardOps.rowsPerBlock(0, 64, 10)), "no rows: one block of zeros");
     }
 
     @Test
