@@ -365,16 +365,8 @@ public final class OpenClBackend implements Backend {
         return BackwardOps.attention(this, arena, q, k, v, heads, scale, keyMask, bias, out, dOut);
     }
 
-    @Override
-    public NormGrads layerNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
-        return BackwardOps.norm(this, arena, "layerNormBackward", true, x, weight, eps, dy);
-    }
-
-    @Override
-    public NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
-        return BackwardOps.norm(this, arena, "rmsNormBackward", false, x, weight, eps, dy);
-    }
-
+    @Override public NormGrads layerNormBackward(Tensor x, Tensor w, float eps, Tensor dy) { return BackwardOps.norm(this, arena, "layerNormBackward", true, x, w, eps, dy); }
+    @Override public NormGrads rmsNormBackward(Tensor x, Tensor w, float eps, Tensor dy) { return BackwardOps.norm(this, arena, "rmsNormBackward", false, x, w, eps, dy); }
     @Override public Tensor softmaxBackward(Tensor y, Tensor dy) { return BackwardOps.softmax(this, arena, y, dy); }
     @Override public Tensor siluBackward(Tensor x, Tensor dy) { return activationBackward("siluBackward", ElementwiseKernels.UN_SILU, x, dy); }
     @Override public Tensor geluTanhBackward(Tensor x, Tensor dy) { return activationBackward("geluTanhBackward", ElementwiseKernels.UN_GELU_TANH, x, dy); }
@@ -392,19 +384,12 @@ public final class OpenClBackend implements Backend {
         return SequenceBackwardOps.conv2d(this, arena, x, weight, dy, withBias, strideH, strideW, padH, padW, groups);
     }
 
-    @Override
-    public ConvGrads causalConv1dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias) {
-        return SequenceBackwardOps.causalConv1d(this, arena, x, weight, dy, withBias);
-    }
+    @Override public ConvGrads causalConv1dBackward(Tensor x, Tensor w, Tensor dy, boolean withBias) { return SequenceBackwardOps.causalConv1d(this, arena, x, w, dy, withBias); }
+    @Override public Tensor embeddingBackward(Tensor ids, Tensor dOut, int rows) { return SequenceBackwardOps.embedding(this, arena, ids, dOut, rows); }
 
     @Override
     public ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z,
                                            Tensor deltaBias, boolean deltaSoftplus, Tensor dOut) {
         return SequenceBackwardOps.selectiveScan(this, arena, u, delta, a, b, c, d, z, deltaBias, deltaSoftplus, dOut);
-    }
-
-    @Override
-    public Tensor embeddingBackward(Tensor ids, Tensor dOut, int rows) {
-        return SequenceBackwardOps.embedding(this, arena, ids, dOut, rows);
     }
 }
