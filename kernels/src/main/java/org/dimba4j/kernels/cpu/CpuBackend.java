@@ -170,6 +170,32 @@ public class CpuBackend extends ReferenceBackend {
         return Tensor.of(o, u.shape());
     }
 
+    // ---- backward of the scan and the causal conv1d (grad types fully qualified: one self-contained block) ----
+
+    @Override
+    public org.dimba4j.kernels.grad.ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b,
+            Tensor c, Tensor d, Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor dOut) {
+        OpShapes.ScanDims sd = OpShapes.selectiveScan(u, delta, a, b, c, d, z, deltaBias);
+        OpShapes.gradient("selectiveScanBackward", dOut, u.shape());
+        SelectiveScanBackward.Grads g = SelectiveScanBackward.run(floats(u), floats(delta), floats(a), floats(b),
+                floats(c), floats(d), floats(z), floats(deltaBias), deltaSoftplus, floats(dOut), sd.batch(), sd.l(),
+                sd.e(), sd.n());
+        return new org.dimba4j.kernels.grad.ScanGrads(Tensor.of(g.du(), u.shape()), Tensor.of(g.dDelta(), u.shape()),
+                Tensor.of(g.dA(), a.shape()), Tensor.of(g.dB(), b.shape()), Tensor.of(g.dC(), c.shape()),
+                d == null ? null : Tensor.of(g.dD(), d.shape()), z == null ? null : Tensor.of(g.dZ(), u.shape()),
+                deltaBias == null ? null : Tensor.of(g.dDeltaBias(), deltaBias.shape()));
+    }
+
+    @Override
+    public org.dimba4j.kernels.grad.ConvGrads causalConv1dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias) {
+        OpShapes.CausalConv1dDims cd = OpShapes.causalConv1d(x, weight, null);
+        OpShapes.gradient("causalConv1dBackward", dy, x.shape());
+        CausalConv1dBackward.Grads g = CausalConv1dBackward.run(floats(x), floats(weight), floats(dy), withBias,
+                cd.b(), cd.l(), cd.c(), cd.k());
+        return new org.dimba4j.kernels.grad.ConvGrads(Tensor.of(g.dx(), x.shape()), Tensor.of(g.dw(), weight.shape()),
+                withBias ? Tensor.of(g.dBias(), cd.c()) : null);
+    }
+
     // ---- elementwise ----
 
     private static Tensor binary(String name, Elementwise.Op op, Tensor a, Tensor b) {

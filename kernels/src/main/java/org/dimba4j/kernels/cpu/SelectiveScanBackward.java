@@ -1,0 +1,143 @@
+package org.dimba4j.kernels.cpu;
+
+/**
+ * The selective scan's backward (same formulas as the reference {@code ScanBackward}), parallel over runs of
+ * {@link #GROUP} channels. A task owns its channels across every batch entry, so dA, dD and dDeltaBias (sums over
+ * batch and time of one channel) are its alone, and dB, dC (sums over channels) are accumulated into the task's
+ * own [B, L, N] partials, then added across tasks in task order. The split depends only on E, never on the
+ * thread count, so every run gives the same bits.
+ *
+ * <p>Per channel the forward recurrence runs once more into the task's buffers (the states h_t and the decays
+ * e^(dt_t a), L x N floats each), then time is walked backwards carrying dL/dh. Per-channel sums (dA, dD,
+ * dDeltaBias) accumulate in double, the rest in f32.
+ */
+final class SelectiveScanBackward {
+    /** Channels per task: fixed, so the summation order of dB and dC does not depend on the machine's threads. */
+    static final int GROUP = 32;
+
+    /** The gradients as flat arrays; the optional ones are null when their operand was. */
+    record Grads(float[] du, float[] dDelta, float[] dA, float[] dB, float[] dC, float[] dD, float[] dZ, float[] dDeltaBias) {}
+
+    private SelectiveScanBackward() {}
+
+    static Grads run(float[] u, float[] delta, float[] a, float[] bm, float[] cm, float[] d, float[] z, float[] db,
+                     boolean softplus, float[] dOut, int bsz, int l, int e, int n) {
+        return run(u, delta, a, bm, cm, d, z, db, softplus, dOut, bsz, l, e, n, (long) bsz * l * e * n * 16 > 200_000);
+    }
+
+    /** {@code parallel}: whether the tasks may run on the pool (the tests compare both ways bit for bit). */
+    static Grads run(float[] u, float[] delta, float[] a, float[] bm, float[] cm, float[] d, float[] z, float[] db,
+                     boolean softplus, float[] dOut, int bsz, int l, int e, int n, boolean parallel) {
+        float[] du = new float[u.length], dDelta = new float[u.length], dz = z == null ? null : new float[u.length];
+        float[] dA = new float[e * n], dD = d == null ? null : new float[e], dBias = db == null ? null : new float[e];
+        int tasks = (e + GROUP - 1) / GROUP;
+        if (tasks == 0) return new Grads(du, dDelta, dA, new float[bm.length], new float[cm.length], dD, dz, dBias);
+        float[][] partB = new float[tasks][], partC = new float[tasks][];
+        Parallel.forEach(tasks, parallel, g -> {
+            float[] pb = new float[bsz * l * n], pc = new float[bsz * l * n];
+            var ws = new Workspace(l, n);
+            for (int ch = g * GROUP, end = Math.min(e, ch + GROUP); ch < end; ch++) {
+                double[] sums = new double[n + 2]; // dA[ch, 0..n-1], dD[ch], dDeltaBias[ch]
+                for (int b = 0; b < bsz; b++) {
+                    forward(u, delta, a, bm, db, softplus, ws, b, ch, l, e, n);
+                    backward(u, delta, a, bm, cm, d, z, db, softplus, dOut, ws, b, ch, l, e, n, du, dDelta, dz, pb, pc, sums);
+                }
+                for (int s = 0; s < n; s++) dA[ch * n + s] = (float) sums[s];
+                if (dD != null) dD[ch] = (float) sums[n];
+                if (dBias != null) dBias[ch] = (float) sums[n + 1];
+            }
+            partB[g] = pb;
+            partC[g] = pc;
+        });
+        float[] dB = sumInOrder(partB), dC = sumInOrder(partC);
+        return new Grads(du, dDelta, dA, dB, dC, dD, dz, dBias);
+    }
+
+    /** One task's scratch: dt per step, and per step and state the state h_t and the decay e^(dt_t a). */
+    private static final class Workspace {
+        final float[] dt, h, decay, carry;
+
+        Workspace(int l, int n) {
+            dt = new float[l];
+            h = new float[l * n];
+            decay = new float[l * n];
+            carry = new float[n];
+        }
+    }
+
+    private static float timeStep(float[] delta, float[] db, boolean softplus, int idx, int ch) {
+        float raw = delta[idx] + (db == null ? 0f : db[ch]);
+        return softplus ? VMath.softplus(raw) : raw;
+    }
+
+    /** The forward recurrence of channel ch in batch entry b, keeping every h_t and decay. */
+    private static void forward(float[] u, float[] delta, float[] a, float[] bm, float[] db, boolean softplus,
+                                Workspace ws, int b, int ch, int l, int e, int n) {
+        for (int t = 0; t < l; t++) {
+            int idx = (b * l + t) * e + ch, row = (b * l + t) * n, hp = (t - 1) * n, hc = t * n;
+            float dt = timeStep(delta, db, softplus, idx, ch), dtu = dt * u[idx];
+            ws.dt[t] = dt;
+            for (int s = 0; s < n; s++) {
+                float decay = (float) Math.exp(dt * a[ch * n + s]);
+                ws.decay[hc + s] = decay;
+                ws.h[hc + s] = (t == 0 ? 0f : decay * ws.h[hp + s]) + dtu * bm[row + s];
+            }
+        }
+    }
+
+    /** Time walked backwards for channel ch in batch entry b; dB, dC go to the task's partials pb, pc. */
+    private static void backward(float[] u, float[] delta, float[] a, float[] bm, float[] cm, float[] d, float[] z,
+                                 float[] db, boolean softplus, float[] dOut, Workspace ws, int b, int ch, int l, int e,
+                                 int n, float[] du, float[] dDelta, float[] dz, float[] pb, float[] pc, double[] sums) {
+        float[] carry = ws.carry, h = ws.h, decay = ws.decay;
+        java.util.Arrays.fill(carry, 0f);
+        for (int t = l - 1; t >= 0; t--) {
+            int idx = (b * l + t) * e + ch, row = (b * l + t) * n, hc = t * n, hp = (t - 1) * n;
+            float dy = dOut[idx], ut = u[idx], dt = ws.dt[t], dtu = dt * ut;
+            if (z != null) {
+                float y = d == null ? 0f : d[ch] * ut;
+                for (int s = 0; s < n; s++) y += cm[row + s] * h[hc + s];
+                float zt = z[idx], sig = (float) (1 / (1 + Math.exp(-zt)));
+                dz[idx] = dy * y * sig * (1 + zt * (1 - sig));
+                dy *= zt * sig;
+            }
+            float duAcc = 0f;
+            if (d != null) {
+                sums[n] += (double) dy * ut;
+                duAcc = dy * d[ch];
+            }
+            float ddt = 0f, sumB = 0f;
+            for (int s = 0; s < n; s++) {
+                float hPrev = t == 0 ? 0f : h[hp + s], dec = decay[hc + s], as = a[ch * n + s], bs = bm[row + s];
+                pc[row + s] += dy * h[hc + s];
+                float dh = carry[s] + dy * cm[row + s];
+                float dhDecayPrev = dh * dec * hPrev;
+                ddt += as * dhDecayPrev + dh * bs * ut;
+                sums[s] += (double) dhDecayPrev * dt;
+                pb[row + s] += dh * dtu;
+                sumB += dh * bs;
+                carry[s] = dh * dec;
+            }
+            du[idx] = duAcc + dt * sumB;
+            if (softplus) {
+                float raw = delta[idx] + (db == null ? 0f : db[ch]);
+                if (raw <= 20f) ddt *= (float) (1 / (1 + Math.exp(-raw)));
+            }
+            dDelta[idx] = ddt;
+            sums[n + 1] += ddt;
+        }
+    }
+
+    /** Element-wise sum of the task partials, always in task order (parallel over element ranges only). */
+    private static float[] sumInOrder(float[][] parts) {
+        float[] out = parts[0].clone();
+        int len = out.length;
+        Parallel.forRange(len, 1024, (long) len * parts.length, (i0, i1) -> {
+            for (int g = 1; g < parts.length; g++) {
+                float[] p = parts[g];
+                for (int i = i0; i < i1; i++) out[i] += p[i];
+            }
+        });
+        return out;
+    }
+}
