@@ -68,18 +68,9 @@ class DimbaGradientsTest {
                     worstParam = relP;
                     worstParamName = name;
                 }
-                float[] e = expectedP.toFloatArray(), a = trainer.parameters().get(name).toFloatArray();
-                float[] ge = expectedG.toFloatArray(), ga = g.toFloatArray();
-                double pScale = 0;
-                for (float v : e) pScale = Math.max(pScale, Math.abs(v));
-                for (int k = 0; k < e.length; k++) {
-                    double gradShift = Math.abs(ga[k] - ge[k]) / (Math.abs(ge[k]) + 1e-8);
-                    double allowed = PARAM_RTOL * pScale + 1e-3 * Math.min(2, 2 * gradShift);
-                    if (gradShift > 0.1) noiseDominated++;
-                    assertTrue(Math.abs(a[k] - e[k]) <= allowed, "parameter " + name + "[" + k + "] after our step: "
-                            + a[k] + " vs torch " + e[k] + " (gradients " + ga[k] + " vs " + ge[k] + ")");
-                    worstOwnStep = Math.max(worstOwnStep, Math.abs(a[k] - e[k]) / pScale);
-                }
+                noiseDominated += TrainFixtures.assertUpdatedClose(name, expectedP, trainer.parameters().get(name),
+                        expectedG, g, 1e-3, PARAM_RTOL);
+                worstOwnStep = Math.max(worstOwnStep, TrainFixtures.relativeToMax(expectedP, trainer.parameters().get(name)));
             }
             System.err.printf("DimbaGradientsTest: loss %.7f vs torch %.7f; worst gradient %s %.2e of its max; AdamW on "
                     + "torch's gradients: worst %s %.2e of max |p|; our own step: worst %.2e of max |p|, %d elements whose "

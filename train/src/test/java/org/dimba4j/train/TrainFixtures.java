@@ -51,4 +51,31 @@ final class TrainFixtures {
         assertTrue(scale > 0, "the expected tensor is all zeros: " + expected);
         return worst / scale;
     }
+
+    /**
+     * Checks a parameter after one AdamW step (learning rate {@code lr}) against the expected one. AdamW's first step
+     * is about lr * sign(g), so where a gradient is float noise around a true zero (the key bias of attention: softmax
+     * ignores a shift common to all keys) each side steps by +-lr. Every element is therefore allowed {@code rtol} of
+     * the parameter's max plus the step change that the difference between the two gradients can cause.
+     *
+     * @return the number of elements whose two gradients differ by more than 10% (noise-dominated)
+     */
+    static int assertUpdatedClose(String name, Tensor expectedP, Tensor actualP, Tensor expectedG, Tensor actualG,
+                                  double lr, double rtol) {
+        float[] e = expectedP.toFloatArray(), a = actualP.toFloatArray();
+        float[] ge = expectedG.toFloatArray(), ga = actualG.toFloatArray();
+        double pScale = 0;
+        for (float v : e) pScale = Math.max(pScale, Math.abs(v));
+        int noisy = 0;
+        for (int k = 0; k < e.length; k++) {
+            double gradShift = Math.abs(ga[k] - ge[k]) / (Math.abs(ge[k]) + 1e-8);
+            double allowed = rtol * pScale + lr * Math.min(2, 2 * gradShift);
+            if (gradShift > 0.1) noisy++;
+            if (!(Math.abs(a[k] - e[k]) <= allowed)) {
+                fail("parameter " + name + "[" + k + "] after the step: " + a[k] + " vs " + e[k] + " (gradients " + ga[k]
+                        + " vs " + ge[k] + ", allowed " + allowed + ")");
+            }
+        }
+        return noisy;
+    }
 }
