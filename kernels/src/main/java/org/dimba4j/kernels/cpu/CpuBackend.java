@@ -96,6 +96,44 @@ public class CpuBackend extends ReferenceBackend {
         return Tensor.of(Norms.softmax(floats(x), Shape.rows(x.shape()), x.dim(-1)), x.shape());
     }
 
+    // ---- backward of attention and the row norms (the other backward ops are inherited from the reference;
+    //      the grad records are spelled out in full so that this block merges without touching the imports) ----
+
+    @Override
+    public org.dimba4j.kernels.grad.AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, int heads, float scale,
+                                                                     Tensor keyMask, Tensor bias, Tensor out, Tensor dOut) {
+        OpShapes.AttentionDims ad = OpShapes.attention(q, k, v, heads, keyMask, bias);
+        OpShapes.gradient("attentionBackward", dOut, q.shape());
+        if (out == null || !Arrays.equals(out.shape(), q.shape())) {
+            throw OpShapes.error("attentionBackward", "out must have q's shape", q, out);
+        }
+        AttentionBackward.Grads g = AttentionBackward.run(floats(q), floats(k), floats(v), floats(out), floats(dOut),
+                ad.batch(), ad.lq(), ad.lk(), heads, ad.headDim(), scale, keyMask == null ? null : keyMask.toFloatArray(),
+                floats(bias), ad.batchedBias());
+        return new org.dimba4j.kernels.grad.AttentionGrads(Tensor.of(g.dq(), q.shape()), Tensor.of(g.dk(), k.shape()),
+                Tensor.of(g.dv(), v.shape()));
+    }
+
+    @Override
+    public org.dimba4j.kernels.grad.NormGrads layerNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+        return normBackward("layerNormBackward", x, weight, eps, dy, false);
+    }
+
+    @Override
+    public org.dimba4j.kernels.grad.NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+        return normBackward("rmsNormBackward", x, weight, eps, dy, true);
+    }
+
+    private static org.dimba4j.kernels.grad.NormGrads normBackward(String op, Tensor x, Tensor weight, float eps, Tensor dy,
+                                                                   boolean rms) {
+        int c = x.dim(-1);
+        OpShapes.channelParams(op, x, c, weight, null);
+        OpShapes.gradient(op, dy, x.shape());
+        NormBackward.Grads g = NormBackward.run(floats(x), floats(weight), floats(dy), Shape.rows(x.shape()), c, eps, rms);
+        return new org.dimba4j.kernels.grad.NormGrads(Tensor.of(g.dx(), x.shape()), g.dw() == null ? null : Tensor.of(g.dw(), c),
+                g.db() == null ? null : Tensor.of(g.db(), c));
+    }
+
     // ---- activations ----
 
     private static Tensor map(Activations.Fn fn, Tensor x) {
