@@ -7,9 +7,10 @@ package org.dimba4j.kernels.cpu;
  * own [B, L, N] partials, then added across tasks in task order. The split depends only on E, never on the
  * thread count, so every run gives the same bits.
  *
- * <p>Per channel the forward recurrence runs once more into the task's buffers (the states h_t and the decays
- * e^(dt_t a), L x N floats each), then time is walked backwards carrying dL/dh. Per-channel sums (dA, dD,
- * dDeltaBias) accumulate in double, the rest in f32.
+ * <p>Within a task, whole vectors of channels go to {@link ScanBackwardBlocks}; the channels left over (E not a
+ * multiple of the lanes) run here in scalar code: per channel the forward recurrence runs once more into the
+ * task's buffers (the states h_t and the decays e^(dt_t a), L x N floats each), then time is walked backwards
+ * carrying dL/dh. Everything accumulates in f32 (the scalar path's per-channel sums in double).
  */
 final class SelectiveScanBackward {
     /** Channels per task: fixed, so the summation order of dB and dC does not depend on the machine's threads. */
@@ -33,18 +34,27 @@ final class SelectiveScanBackward {
         int tasks = (e + GROUP - 1) / GROUP;
         if (tasks == 0) return new Grads(du, dDelta, dA, new float[bm.length], new float[cm.length], dD, dz, dBias);
         float[][] partB = new float[tasks][], partC = new float[tasks][];
+        float[] at = new float[n * e]; // A as [N][E]: one state's decay rates for a block of channels in one load
+        for (int ch = 0; ch < e; ch++) for (int s = 0; s < n; s++) at[s * e + ch] = a[ch * n + s];
         Parallel.forEach(tasks, parallel, g -> {
+            int c0 = g * GROUP, c1 = Math.min(e, c0 + GROUP), lanes = ScanBackwardBlocks.LANES;
+            int blocks = GROUP % lanes == 0 ? (c1 - c0) / lanes : 0, cs = c0 + blocks * lanes; // [cs, c1) in scalar code
             float[] pb = new float[bsz * l * n], pc = new float[bsz * l * n];
+            var vb = blocks > 0 ? new ScanBackwardBlocks(c0, blocks, l, e, n) : null;
             var ws = new Workspace(l, n);
-            for (int ch = g * GROUP, end = Math.min(e, ch + GROUP); ch < end; ch++) {
-                double[] sums = new double[n + 2]; // dA[ch, 0..n-1], dD[ch], dDeltaBias[ch]
-                for (int b = 0; b < bsz; b++) {
+            double[][] sums = new double[c1 - cs][n + 2]; // per scalar channel: dA[ch, 0..n-1], dD[ch], dDeltaBias[ch]
+            for (int b = 0; b < bsz; b++) {
+                if (vb != null) vb.batch(u, delta, at, bm, cm, d, z, db, softplus, dOut, b, du, dDelta, dz, pb, pc);
+                for (int ch = cs; ch < c1; ch++) {
                     forward(u, delta, a, bm, db, softplus, ws, b, ch, l, e, n);
-                    backward(u, delta, a, bm, cm, d, z, db, softplus, dOut, ws, b, ch, l, e, n, du, dDelta, dz, pb, pc, sums);
+                    backward(u, delta, a, bm, cm, d, z, db, softplus, dOut, ws, b, ch, l, e, n, du, dDelta, dz, pb, pc, sums[ch - cs]);
                 }
-                for (int s = 0; s < n; s++) dA[ch * n + s] = (float) sums[s];
-                if (dD != null) dD[ch] = (float) sums[n];
-                if (dBias != null) dBias[ch] = (float) sums[n + 1];
+            }
+            if (vb != null) vb.finish(dA, dD, dBias);
+            for (int ch = cs; ch < c1; ch++) {
+                for (int s = 0; s < n; s++) dA[ch * n + s] = (float) sums[ch - cs][s];
+                if (dD != null) dD[ch] = (float) sums[ch - cs][n];
+                if (dBias != null) dBias[ch] = (float) sums[ch - cs][n + 1];
             }
             partB[g] = pb;
             partC[g] = pc;
