@@ -54,8 +54,8 @@ final class TrainFixtures {
 
     /**
      * Checks a parameter after one AdamW step (learning rate {@code lr}) against the expected one. AdamW's first step
-     * is about lr * sign(g), so where a gradient is float noise around a true zero (the key bias of attention: softmax
-     * ignores a shift common to all keys) each side steps by +-lr. Every element is therefore allowed {@code rtol} of
+     * is about lr * sign(g), so where a gradient is float noise around a true zero (the key bias of self- and cross-attention:
+     * softmax ignores a shift common to all keys; torch's gradients there are about 1e-9) each side steps by +-lr. Every element is therefore allowed {@code rtol} of
      * the parameter's max plus the step change that the difference between the two gradients can cause.
      *
      * @return the number of elements whose two gradients differ by more than 10% (noise-dominated)
