@@ -96,8 +96,8 @@ public class CpuBackend extends ReferenceBackend {
         return Tensor.of(Norms.softmax(floats(x), Shape.rows(x.shape()), x.dim(-1)), x.shape());
     }
 
-    // ---- backward of attention and the row norms (the other backward ops are inherited from the reference;
-    //      the grad records are spelled out in full so that this block merges without touching the imports) ----
+    // ---- backward of attention, the row norms, softmax and the activations (embedding's is inherited from the
+    //      reference; the grad records are spelled out in full so that this block merges without touching the imports) ----
 
     @Override
     public org.dimba4j.kernels.grad.AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, int heads, float scale,
@@ -132,6 +132,42 @@ public class CpuBackend extends ReferenceBackend {
         NormBackward.Grads g = NormBackward.run(floats(x), floats(weight), floats(dy), Shape.rows(x.shape()), c, eps, rms);
         return new org.dimba4j.kernels.grad.NormGrads(Tensor.of(g.dx(), x.shape()), g.dw() == null ? null : Tensor.of(g.dw(), c),
                 g.db() == null ? null : Tensor.of(g.db(), c));
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor y, Tensor dy) {
+        OpShapes.gradient("softmaxBackward", dy, y.shape());
+        return Tensor.of(NormBackward.softmax(floats(y), floats(dy), Shape.rows(y.shape()), y.dim(-1)), y.shape());
+    }
+
+    private static Tensor activationBackward(String op, Activations.Fn fn, Tensor x, Tensor dy) {
+        OpShapes.gradient(op, dy, x.shape());
+        return Tensor.of(ActivationBackward.apply(fn, floats(x), floats(dy), Math.toIntExact(x.numel())), x.shape());
+    }
+
+    @Override
+    public Tensor siluBackward(Tensor x, Tensor dy) {
+        return activationBackward("siluBackward", Activations.Fn.SILU, x, dy);
+    }
+
+    @Override
+    public Tensor geluTanhBackward(Tensor x, Tensor dy) {
+        return activationBackward("geluTanhBackward", Activations.Fn.GELU_TANH, x, dy);
+    }
+
+    @Override
+    public Tensor geluErfBackward(Tensor x, Tensor dy) {
+        return activationBackward("geluErfBackward", Activations.Fn.GELU_ERF, x, dy);
+    }
+
+    @Override
+    public Tensor reluBackward(Tensor x, Tensor dy) {
+        return activationBackward("reluBackward", Activations.Fn.RELU, x, dy);
+    }
+
+    @Override
+    public Tensor softplusBackward(Tensor x, Tensor dy) {
+        return activationBackward("softplusBackward", Activations.Fn.SOFTPLUS, x, dy);
     }
 
     // ---- activations ----

@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Backward of LayerNorm and RMSNorm over rows of c channels, rows split over the pool. With xhat the normalised
+ * Backward of LayerNorm, RMSNorm (and softmax) over rows of c channels, rows split over the pool. With xhat the normalised
  * row (x - mean) inv (mean = 0 for RMSNorm), inv = 1 / sqrt(var + eps) and g = dy w:
  * <pre>
  *   dx = inv (g - mean(g) - xhat mean(g xhat))      (RMSNorm: no mean(g) term)
@@ -70,6 +70,26 @@ final class NormBackward {
             float xh = (x[base + j] - mean) * inv, g = dy[base + j] * (w == null ? 1f : w[j]);
             dx[base + j] = inv * (g - meanG - xh * meanGx);
         }
+    }
+
+    /** Softmax backward from its output y over rows of c: dx = y (dy - sum(dy y)). */
+    static float[] softmax(float[] y, float[] dy, int rows, int c) {
+        float[] dx = new float[rows * c];
+        Parallel.forRange(rows, 1, (long) rows * c * 4, (r0, r1) -> {
+            final int l = S.length(), bound = S.loopBound(c);
+            for (int r = r0; r < r1; r++) {
+                int base = r * c, i = 0;
+                FloatVector acc = FloatVector.zero(S);
+                for (; i < bound; i += l) acc = FloatVector.fromArray(S, dy, base + i).fma(FloatVector.fromArray(S, y, base + i), acc);
+                float dot = VMath.sumLanes(acc);
+                for (; i < c; i++) dot += dy[base + i] * y[base + i];
+                for (i = 0; i < bound; i += l) {
+                    FloatVector.fromArray(S, dy, base + i).sub(dot).mul(FloatVector.fromArray(S, y, base + i)).intoArray(dx, base + i);
+                }
+                for (; i < c; i++) dx[base + i] = y[base + i] * (dy[base + i] - dot);
+            }
+        });
+        return dx;
     }
 
     /** The tasks' partial sums added in double; null when there are none. */

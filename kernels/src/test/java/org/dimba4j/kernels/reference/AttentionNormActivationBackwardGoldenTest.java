@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * golden gradients computed in float64 from the same float32 inputs, rounded to float32. Agreement is to
  * 1e-5 relative + 1e-6 absolute (the f32 roundings of the stored forward output that some backwards take as input).
  */
-class AttentionNormActivationGoldenTest {
+class AttentionNormActivationBackwardGoldenTest {
     private static final ReferenceBackend REF = new ReferenceBackend();
     private static final GradFixtures FX = GradFixtures.load("/fixtures/grad/attention_norm_activation_grads.safetensors");
     private static final double ATOL = 1e-6, RTOL = 1e-5;
