@@ -1,5 +1,6 @@
 package org.dimba4j.kernels.cpu;
 
+import org.dimba4j.kernels.DType;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.kernels.grad.ConvGrads;
 import org.dimba4j.kernels.grad.ScanGrads;
@@ -11,6 +12,7 @@ import java.util.Random;
 
 import static org.dimba4j.kernels.cpu.Parity.CPU;
 import static org.dimba4j.kernels.cpu.Parity.REF;
+import static org.dimba4j.kernels.cpu.Parity.asSegment;
 import static org.dimba4j.kernels.cpu.Parity.assertCloseRms;
 import static org.dimba4j.kernels.cpu.Parity.rand;
 import static org.dimba4j.kernels.cpu.Parity.uniform;
@@ -19,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The CPU selective-scan and causal-conv1d backwards against the reference (f32 accumulation against double,
+ * The CPU selective-scan, causal-conv1d and conv2d backwards against the reference (f32 accumulation against double,
  * so tolerances scale with each gradient's RMS), and the scan's task split giving the same bits in parallel and
  * sequentially.
  */
@@ -97,6 +99,34 @@ class ScanConvBackwardParityTest {
         assertNull(CPU.causalConv1dBackward(x, w, dy, false).dBias(), "no bias asked, none given");
     }
 
+    @ParameterizedTest(name = "n={0} c={1} hw={2}x{3} o={4} k={5}x{6} s={7} p={8} g={9}")
+    @CsvSource({"1,1,1,1,1,1,1,1,0,1", "2,3,7,9,5,3,3,1,1,1", "1,4,8,8,6,1,1,1,0,1", "1,8,9,7,8,3,3,2,1,2",
+            "1,6,11,11,6,3,3,1,1,6", "2,4,16,16,24,2,2,2,0,1", "1,4,5,5,4,5,3,1,2,2", "1,16,33,33,16,3,3,1,1,1"})
+    void conv2d(int n, int c, int h, int w, int o, int kh, int kw, int s, int p, int g) {
+        Random r = new Random(n + c * 7L + h * 13L + o * 17L + kh + g);
+        Tensor x = rand(r, n, c, h, w), wt = rand(r, o, c / g, kh, kw);
+        int ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1;
+        Tensor dy = rand(r, n, o, ho, wo);
+        ConvGrads want = REF.conv2dBackward(x, wt, dy, true, s, s, p, p, g), got = CPU.conv2dBackward(x, wt, dy, true, s, s, p, p, g);
+        assertCloseRms("conv2d dx", want.dx(), got.dx(), 1e-5);
+        assertCloseRms("conv2d dWeight", want.dWeight(), got.dWeight(), 1e-5);
+        assertCloseRms("conv2d dBias", want.dBias(), got.dBias(), 1e-5);
+        assertNull(CPU.conv2dBackward(x, wt, dy, false, s, s, p, p, g).dBias(), "no bias asked, none given");
+    }
+
+    /** A mapped half-precision weight (as the patch embed's) and unequal strides and padding. */
+    @Test
+    void conv2dHalfWeightsAndUnequalStride() {
+        Random r = new Random(8);
+        Tensor x = rand(r, 2, 8, 13, 10), dy = rand(r, 2, 12, 7, 8);
+        for (DType dt : new DType[] {DType.F16, DType.BF16}) {
+            Tensor wt = asSegment(rand(r, 12, 8, 3, 3), dt);
+            ConvGrads want = REF.conv2dBackward(x, wt, dy, true, 2, 1, 1, 0, 1), got = CPU.conv2dBackward(x, wt, dy, true, 2, 1, 1, 0, 1);
+            assertCloseRms("conv2d dx " + dt, want.dx(), got.dx(), 1e-5);
+            assertCloseRms("conv2d dWeight " + dt, want.dWeight(), got.dWeight(), 1e-5);
+        }
+    }
+
     @Test
     void wrongOutputGradientShapeIsRejected() {
         Random r = new Random(5);
@@ -104,5 +134,7 @@ class ScanConvBackwardParityTest {
         assertThrows(IllegalArgumentException.class,
                 () -> CPU.selectiveScanBackward(u, u, a, bm, bm, null, null, null, false, rand(r, 1, 2, 4)));
         assertThrows(IllegalArgumentException.class, () -> CPU.causalConv1dBackward(u, rand(r, 2, 4), rand(r, 1, 4, 3), true));
+        assertThrows(IllegalArgumentException.class,
+                () -> CPU.conv2dBackward(rand(r, 1, 4, 8, 8), rand(r, 8, 4, 2, 2), rand(r, 1, 8, 8, 8), true, 2, 2, 0, 0, 1));
     }
 }
