@@ -84,6 +84,12 @@ public final class GenerateCommand implements Runnable {
         PrintWriter err = spec.commandLine().getErr();
         SamplerChoice choice = SamplerChoice.parse(sampler);
         if (batch != null && batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        if (seed != null && initNoise != null && choice != SamplerChoice.IDDPM) {
+            // Only the ancestral sampler draws noise after the start; otherwise the seed would be silently unused.
+            throw new IllegalArgumentException("--seed and --init-noise exclude each other with --sampler " + sampler
+                    + ": the initial noise comes from " + initNoise + " (with --sampler iddpm the seed drives the"
+                    + " noise of each step)");
+        }
         Tensor noise = initNoise == null ? null : readNoise(initNoise);
         Long usedSeed = seed;
         if (usedSeed == null && (noise == null || choice == SamplerChoice.IDDPM)) {

@@ -45,7 +45,7 @@ public final class NoiseCommand implements Runnable {
             throw new IllegalArgumentException("--shape '" + s + "' must be comma-separated integers, e.g. 1,4,64,64");
         }
         for (int d : dims) {
-            if (d <= 0) throw new IllegalArgumentException("--shape '" + s + "': every dimension must be positive");
+            if (d < 0) throw new IllegalArgumentException("--shape '" + s + "': dimensions must not be negative");
         }
         long n = 1;
         for (int d : dims) n *= d;

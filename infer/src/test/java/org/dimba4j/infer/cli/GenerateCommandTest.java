@@ -83,5 +83,10 @@ class GenerateCommandTest {
         StringWriter err3 = new StringWriter();
         assertEquals(1, run(err3, "generate", "--prompt", "x", "--model", dir.toString(), "-o", dir.resolve("x.png").toString()));
         assertTrue(err3.toString().contains("no tokenizer/ folder"), err3.toString());
+        StringWriter err4 = new StringWriter();
+        assertEquals(1, run(err4, "generate", "--prompt", "x", "--model", MODEL, "--seed", "1", "--init-noise",
+                dir.resolve("n.safetensors").toString(), "-o", dir.resolve("x.png").toString()));
+        assertTrue(err4.toString().contains("--seed and --init-noise exclude each other with --sampler dpm-solver"),
+                err4.toString());
     }
 }

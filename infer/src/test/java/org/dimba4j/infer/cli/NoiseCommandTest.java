@@ -54,6 +54,22 @@ class NoiseCommandTest {
     }
 
     @Test
+    void zeroSizedShapeGivesAnEmptyTensorAsTorchDoes(@TempDir Path dir) {
+        // torch.randn((2, 0, 3), generator=...) is an empty tensor; a negative dim is an error there too
+        Path out = dir.resolve("e.safetensors");
+        assertEquals(0, Main.commandLine().execute("noise", "--seed", "1", "--shape", "2,0,3", "-o", out.toString()));
+        try (SafetensorsFile f = SafetensorsFile.open(out)) {
+            assertArrayEquals(new int[] {2, 0, 3}, f.get("noise").shape());
+            assertEquals(0, f.get("noise").numel());
+        }
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        assertEquals(1, cl.execute("noise", "--seed", "1", "--shape", "2,-1", "-o", out.toString()));
+        assertTrue(err.toString().contains("dimensions must not be negative"), err.toString());
+    }
+
+    @Test
     void acceptsEverySeedTorchAccepts(@TempDir Path dir) {
         // torch.Generator().manual_seed takes [-2^63, 2^64-1] and keeps it as uint64: 2^64-1 and -1 are one seed
         Path out = dir.resolve("n.safetensors");
