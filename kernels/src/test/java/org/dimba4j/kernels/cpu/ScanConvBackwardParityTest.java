@@ -65,6 +65,23 @@ class ScanConvBackwardParityTest {
         }
     }
 
+    /** A, D and the delta bias as mapped f16/bf16 parameters, as a loaded checkpoint holds them. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"F16", "BF16"})
+    void scanHalfPrecisionParameters(DType dt) {
+        Random r = new Random(10);
+        int b = 1, l = 21, e = 40, n = 16;
+        Tensor u = rand(r, b, l, e), delta = rand(r, b, l, e), bm = rand(r, b, l, n), cm = rand(r, b, l, n), dOut = rand(r, b, l, e);
+        Tensor a = asSegment(decayRates(r, e, n), dt), d = asSegment(rand(r, e), dt), bias = asSegment(rand(r, e), dt);
+        ScanGrads want = REF.selectiveScanBackward(u, delta, a, bm, cm, d, null, bias, true, dOut);
+        ScanGrads got = CPU.selectiveScanBackward(u, delta, a, bm, cm, d, null, bias, true, dOut);
+        assertCloseRms("du " + dt, want.du(), got.du(), SCAN_REL);
+        assertCloseRms("dA " + dt, want.dA(), got.dA(), SCAN_REL);
+        assertCloseRms("dD " + dt, want.dD(), got.dD(), SCAN_REL);
+        assertCloseRms("dDeltaBias " + dt, want.dDeltaBias(), got.dDeltaBias(), SCAN_REL);
+        assertArrayEquals(new int[] {e, n}, got.dA().shape(), "dA in A's shape");
+    }
+
     /** Tasks are fixed runs of channels, so running them on the pool changes no summation order. */
     @Test
     void scanSameBitsInParallelAndSequentially() {
