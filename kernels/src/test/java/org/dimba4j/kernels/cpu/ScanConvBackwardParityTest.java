@@ -104,6 +104,25 @@ class ScanConvBackwardParityTest {
         }
     }
 
+    /** The convolutions' backwards split rows, channel runs and GEMM blocks, never a sum: the same bits every call. */
+    @Test
+    void convBackwardsSameBitsEveryCall() {
+        Random r = new Random(22);
+        Tensor x = rand(r, 2, 256, 160), w = rand(r, 160, 1, 4), dy = rand(r, 2, 256, 160);
+        ConvGrads first = CPU.causalConv1dBackward(x, w, dy, true);
+        Tensor img = rand(r, 1, 32, 24, 24), wi = rand(r, 48, 32, 3, 3), dyi = rand(r, 1, 48, 24, 24);
+        ConvGrads firstImg = CPU.conv2dBackward(img, wi, dyi, true, 1, 1, 1, 1, 1);
+        for (int i = 0; i < 3; i++) {
+            ConvGrads again = CPU.causalConv1dBackward(x, w, dy, true);
+            assertArrayEquals(first.dx().toFloatArray(), again.dx().toFloatArray(), "conv1d dx");
+            assertArrayEquals(first.dWeight().toFloatArray(), again.dWeight().toFloatArray(), "conv1d dWeight");
+            assertArrayEquals(first.dBias().toFloatArray(), again.dBias().toFloatArray(), "conv1d dBias");
+            ConvGrads againImg = CPU.conv2dBackward(img, wi, dyi, true, 1, 1, 1, 1, 1);
+            assertArrayEquals(firstImg.dx().toFloatArray(), againImg.dx().toFloatArray(), "conv2d dx");
+            assertArrayEquals(firstImg.dWeight().toFloatArray(), againImg.dWeight().toFloatArray(), "conv2d dWeight");
+        }
+    }
+
     @ParameterizedTest(name = "b={0} l={1} c={2} k={3} weight rank {4}")
     @CsvSource({"1,1,1,4,3", "2,9,5,4,3", "1,3,37,4,2", "2,100,70,4,3", "1,16,16,1,2", "3,50,129,4,3"})
     void causalConv1d(int b, int l, int c, int k, int weightRank) {
