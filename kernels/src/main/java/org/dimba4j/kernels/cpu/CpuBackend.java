@@ -96,6 +96,80 @@ public class CpuBackend extends ReferenceBackend {
         return Tensor.of(Norms.softmax(floats(x), Shape.rows(x.shape()), x.dim(-1)), x.shape());
     }
 
+    // ---- backward of attention, the row norms, softmax and the activations (embedding's is inherited from the
+    //      reference; the grad records are spelled out in full so that this block merges without touching the imports) ----
+
+    @Override
+    public org.dimba4j.kernels.grad.AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, int heads, float scale,
+                                                                     Tensor keyMask, Tensor bias, Tensor out, Tensor dOut) {
+        OpShapes.AttentionDims ad = OpShapes.attention(q, k, v, heads, keyMask, bias);
+        OpShapes.gradient("attentionBackward", dOut, q.shape());
+        if (out == null || !Arrays.equals(out.shape(), q.shape())) {
+            throw OpShapes.error("attentionBackward", "out must have q's shape", q, out);
+        }
+        AttentionBackward.Grads g = AttentionBackward.run(floats(q), floats(k), floats(v), floats(out), floats(dOut),
+                ad.batch(), ad.lq(), ad.lk(), heads, ad.headDim(), scale, keyMask == null ? null : keyMask.toFloatArray(),
+                floats(bias), ad.batchedBias());
+        return new org.dimba4j.kernels.grad.AttentionGrads(Tensor.of(g.dq(), q.shape()), Tensor.of(g.dk(), k.shape()),
+                Tensor.of(g.dv(), v.shape()));
+    }
+
+    @Override
+    public org.dimba4j.kernels.grad.NormGrads layerNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+        return normBackward("layerNormBackward", x, weight, eps, dy, false);
+    }
+
+    @Override
+    public org.dimba4j.kernels.grad.NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+        return normBackward("rmsNormBackward", x, weight, eps, dy, true);
+    }
+
+    private static org.dimba4j.kernels.grad.NormGrads normBackward(String op, Tensor x, Tensor weight, float eps, Tensor dy,
+                                                                   boolean rms) {
+        int c = x.dim(-1);
+        OpShapes.channelParams(op, x, c, weight, null);
+        OpShapes.gradient(op, dy, x.shape());
+        NormBackward.Grads g = NormBackward.run(floats(x), floats(weight), floats(dy), Shape.rows(x.shape()), c, eps, rms);
+        return new org.dimba4j.kernels.grad.NormGrads(Tensor.of(g.dx(), x.shape()), g.dw() == null ? null : Tensor.of(g.dw(), c),
+                g.db() == null ? null : Tensor.of(g.db(), c));
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor y, Tensor dy) {
+        OpShapes.gradient("softmaxBackward", dy, y.shape());
+        return Tensor.of(NormBackward.softmax(floats(y), floats(dy), Shape.rows(y.shape()), y.dim(-1)), y.shape());
+    }
+
+    private static Tensor activationBackward(String op, Activations.Fn fn, Tensor x, Tensor dy) {
+        OpShapes.gradient(op, dy, x.shape());
+        return Tensor.of(ActivationBackward.apply(fn, floats(x), floats(dy), Math.toIntExact(x.numel())), x.shape());
+    }
+
+    @Override
+    public Tensor siluBackward(Tensor x, Tensor dy) {
+        return activationBackward("siluBackward", Activations.Fn.SILU, x, dy);
+    }
+
+    @Override
+    public Tensor geluTanhBackward(Tensor x, Tensor dy) {
+        return activationBackward("geluTanhBackward", Activations.Fn.GELU_TANH, x, dy);
+    }
+
+    @Override
+    public Tensor geluErfBackward(Tensor x, Tensor dy) {
+        return activationBackward("geluErfBackward", Activations.Fn.GELU_ERF, x, dy);
+    }
+
+    @Override
+    public Tensor reluBackward(Tensor x, Tensor dy) {
+        return activationBackward("reluBackward", Activations.Fn.RELU, x, dy);
+    }
+
+    @Override
+    public Tensor softplusBackward(Tensor x, Tensor dy) {
+        return activationBackward("softplusBackward", Activations.Fn.SOFTPLUS, x, dy);
+    }
+
     // ---- activations ----
 
     private static Tensor map(Activations.Fn fn, Tensor x) {

@@ -8,7 +8,7 @@ abstract class ElementwiseKernels extends KernelBase {
     static final int MAX_DIMS = 6;
     static final int BIN_NONE = 0, BIN_ADD = 1, BIN_SUB = 2, BIN_MUL = 3, BIN_DIV = 4;
     static final int UN_ID = 0, UN_SILU = 1, UN_GELU_TANH = 2, UN_GELU_ERF = 3, UN_RELU = 4, UN_SOFTPLUS = 5,
-            UN_EXP = 6, UN_AFFINE = 7;
+            UN_EXP = 6, UN_AFFINE = 7, UN_SQRT = 8;
     static final int RED_SUM = 0, RED_MEAN = 1, RED_MAX = 2;
     static final float NEG_MAX = -3.4028235E38f;
 
@@ -48,6 +48,8 @@ abstract class ElementwiseKernels extends KernelBase {
             r = exp(v);
         } else if (code == UN_AFFINE) {
             r = v * f0 + f1;
+        } else if (code == UN_SQRT) {
+            r = sqrt(v);
         }
         return r;
     }

@@ -7,7 +7,8 @@ import com.aparapi.Kernel;
  *
  * <p>Why one arena: Aparapi binds a device buffer to a Java primitive array <em>per {@link Kernel} instance</em> and
  * caches one entry point per instance. So all ops live in one kernel class ({@link DeviceKernel}, built up from the
- * op families {@link ElementwiseKernels}, {@link NormKernels}, {@link MatmulKernels}, {@link AttentionKernels}, {@link SequenceKernels})
+ * op families {@link ElementwiseKernels}, {@link NormKernels}, {@link MatmulKernels}, {@link AttentionKernels}, {@link SequenceKernels}, and the backward
+ * kernels {@link BackwardKernels}, {@link SequenceBackwardKernels})
  * whose {@code run()} dispatches on {@link #op}, and every tensor is a range of an arena array, addressed by an int
  * whose top bits name the arena ({@link #ld}, {@link #st}). In explicit mode nothing moves unless {@code put}/{@code get} is called: only the staging arrays are ever
  * transferred, so activations stay on the device between ops.

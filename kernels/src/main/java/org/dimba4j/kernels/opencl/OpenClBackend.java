@@ -6,6 +6,10 @@ import org.dimba4j.kernels.HostStorage;
 import org.dimba4j.kernels.OpShapes;
 import org.dimba4j.kernels.Shape;
 import org.dimba4j.kernels.Tensor;
+import org.dimba4j.kernels.grad.AttentionGrads;
+import org.dimba4j.kernels.grad.ConvGrads;
+import org.dimba4j.kernels.grad.NormGrads;
+import org.dimba4j.kernels.grad.ScanGrads;
 
 import java.util.Map;
 
@@ -15,7 +19,8 @@ import java.util.Map;
  * counts every crossing. Runs on any OpenCL 1.2 device: PoCL on the CPU in CI, GPUs for speed.
  *
  * <p>Launch shapes are decided here and in {@link DeviceArena}; each kernel's doc comment states what it expects.
- * Backward kernels for training are not written yet.
+ * The backward ops for training are deterministic: every sum is walked in a fixed order by one work-item or reduced
+ * from partials in a second launch, never accumulated with atomics.
  */
 public final class OpenClBackend implements Backend {
     /** Smallest arena size chosen when -Ddimba.opencl.arenaMB is not given. */
@@ -294,6 +299,7 @@ public final class OpenClBackend implements Backend {
     @Override public Tensor softplus(Tensor x) { return unary(x, ElementwiseKernels.UN_SOFTPLUS, 0f, 0f); }
     @Override public Tensor exp(Tensor x) { return unary(x, ElementwiseKernels.UN_EXP, 0f, 0f); }
     @Override public Tensor affine(Tensor x, float s, float t) { return unary(x, ElementwiseKernels.UN_AFFINE, s, t); }
+    @Override public Tensor sqrt(Tensor x) { return unary(x, ElementwiseKernels.UN_SQRT, 0f, 0f); }
 
     private Tensor binary(String name, Tensor a, Tensor b, int code) {
         int[] os = OpShapes.broadcast(name, a, b);
@@ -351,20 +357,54 @@ public final class OpenClBackend implements Backend {
     }
 
 
-    // ---- backward: PLACEHOLDERS, replaced by the OpenCL backward kernels ----
+    // ---- backward (training): see BackwardOps and SequenceBackwardOps ------------------------------
 
-    @Override public Tensor sqrt(Tensor x) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public org.dimba4j.kernels.grad.AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask, Tensor bias, Tensor out, Tensor dOut) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public org.dimba4j.kernels.grad.NormGrads layerNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public org.dimba4j.kernels.grad.NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public Tensor softmaxBackward(Tensor y, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public Tensor siluBackward(Tensor x, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public Tensor geluTanhBackward(Tensor x, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public Tensor geluErfBackward(Tensor x, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public Tensor reluBackward(Tensor x, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public Tensor softplusBackward(Tensor x, Tensor dy) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public org.dimba4j.kernels.grad.ConvGrads conv2dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias, int strideH, int strideW, int padH, int padW, int groups) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public org.dimba4j.kernels.grad.ConvGrads causalConv1dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public org.dimba4j.kernels.grad.ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor dOut) { throw new UnsupportedOperationException("not yet implemented"); }
-    @Override public Tensor embeddingBackward(Tensor ids, Tensor dOut, int rows) { throw new UnsupportedOperationException("not yet implemented"); }
+    @Override
+    public AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask,
+                                            Tensor bias, Tensor out, Tensor dOut) {
+        return BackwardOps.attention(this, arena, q, k, v, heads, scale, keyMask, bias, out, dOut);
+    }
+
+    @Override
+    public NormGrads layerNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+        return BackwardOps.norm(this, arena, "layerNormBackward", true, x, weight, eps, dy);
+    }
+
+    @Override
+    public NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+        return BackwardOps.norm(this, arena, "rmsNormBackward", false, x, weight, eps, dy);
+    }
+
+    @Override public Tensor softmaxBackward(Tensor y, Tensor dy) { return BackwardOps.softmax(this, arena, y, dy); }
+    @Override public Tensor siluBackward(Tensor x, Tensor dy) { return activationBackward("siluBackward", ElementwiseKernels.UN_SILU, x, dy); }
+    @Override public Tensor geluTanhBackward(Tensor x, Tensor dy) { return activationBackward("geluTanhBackward", ElementwiseKernels.UN_GELU_TANH, x, dy); }
+    @Override public Tensor geluErfBackward(Tensor x, Tensor dy) { return activationBackward("geluErfBackward", ElementwiseKernels.UN_GELU_ERF, x, dy); }
+    @Override public Tensor reluBackward(Tensor x, Tensor dy) { return activationBackward("reluBackward", ElementwiseKernels.UN_RELU, x, dy); }
+    @Override public Tensor softplusBackward(Tensor x, Tensor dy) { return activationBackward("softplusBackward", ElementwiseKernels.UN_SOFTPLUS, x, dy); }
+
+    private Tensor activationBackward(String op, int code, Tensor x, Tensor dy) {
+        return BackwardOps.activation(this, arena, op, code, x, dy);
+    }
+
+    @Override
+    public ConvGrads conv2dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias, int strideH, int strideW,
+                                    int padH, int padW, int groups) {
+        return SequenceBackwardOps.conv2d(this, arena, x, weight, dy, withBias, strideH, strideW, padH, padW, groups);
+    }
+
+    @Override
+    public ConvGrads causalConv1dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias) {
+        return SequenceBackwardOps.causalConv1d(this, arena, x, weight, dy, withBias);
+    }
+
+    @Override
+    public ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z,
+                                           Tensor deltaBias, boolean deltaSoftplus, Tensor dOut) {
+        return SequenceBackwardOps.selectiveScan(this, arena, u, delta, a, b, c, d, z, deltaBias, deltaSoftplus, dOut);
+    }
+
+    @Override
+    public Tensor embeddingBackward(Tensor ids, Tensor dOut, int rows) {
+        return SequenceBackwardOps.embedding(this, arena, ids, dOut, rows);
+    }
 }

@@ -79,6 +79,18 @@ final class Operands implements AutoCloseable {
         return new Tensor(ds, DType.F32, shape);
     }
 
+    /** Arena offset of a scratch range of {@code n} floats that lives until the op is done. */
+    int scratch(long n) {
+        DeviceStorage ds = arena.allocate(n);
+        temps.add(ds);
+        return ds.offset();
+    }
+
+    /** A new device tensor for an optional result: null when not {@code wanted}. */
+    Tensor outIf(boolean wanted, int... shape) {
+        return wanted ? out(shape) : null;
+    }
+
     static int offset(Tensor deviceTensor) {
         return ((DeviceStorage) deviceTensor.storage()).offset();
     }

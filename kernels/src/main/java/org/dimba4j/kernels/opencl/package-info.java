@@ -21,6 +21,14 @@
  * 64-wide work-group per row (GroupNorm: per sample and group) reducing in local memory. Layout ops: one strided-copy
  * kernel. Every tensor access goes through {@code ld}/{@code st}, which pick the arena from the address's top bits.
  *
+ * <h2>Backward kernels</h2>
+ * Deterministic (no atomics): each gradient element is summed in a fixed order by one work-item, or from partials
+ * reduced in a second launch. Attention: FlashAttention-2 style recomputation (per query row logsumexp and
+ * D = dO.O, then dQ per query row, dK/dV per key), no Lq x Lk matrix. Selective scan: one work-item per (batch,
+ * channel) recomputes its states into a scratch [B, L, E, N] buffer and walks time backwards, dB/dC reduced over
+ * channels and dA/dD over the batch afterwards. Norm weight gradients: one work-item per channel over the rows.
+ * Embedding: the host sorts positions by id, so the scatter-add becomes a gather.
+ *
  * <h2>Limits</h2>
  * <ul>
  *   <li>One arena holds just under 2 GiB (Aparapi stores buffer sizes in a jint), four of them 8 GiB: Dimba-L's f32
@@ -31,7 +39,6 @@
  *       once.</li>
  *   <li>Aparapi falls back to Java silently when translation fails; {@link org.dimba4j.kernels.opencl.KernelBase#failIfJava}
  *       turns that into an exception.</li>
- *   <li>No backward kernels yet (training is not supported on OpenCL).</li>
  * </ul>
  */
 package org.dimba4j.kernels.opencl;

@@ -1,0 +1,89 @@
+package org.dimba4j.train;
+
+import org.dimba4j.kernels.Backend;
+import org.dimba4j.kernels.Tensor;
+import org.dimba4j.model.dimba.Dimba;
+import org.dimba4j.model.dimba.DimbaConfig;
+import org.dimba4j.model.dimba.DimbaKeys;
+import org.dimba4j.train.autograd.Gradients;
+import org.dimba4j.train.autograd.TapeBackend;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One optimisation step of the Dimba denoiser, as the official training loop does it (without its gradient clipping,
+ * caption dropout and the learned-sigma "vb" term): q_sample, forward, epsilon MSE, backward, AdamW. Parameters,
+ * moments and activations live on one backend; the model is rebuilt over the updated parameters for every step
+ * (building it only looks tensors up).
+ */
+public final class DimbaTrainer {
+    /**
+     * Tensors of the state dict that are buffers, not parameters, in the official model: the fixed position table and
+     * the null caption (a registered buffer in PixArt's CaptionEmbedder). The optimizer never touches them.
+     */
+    public static final Set<String> BUFFERS = Set.of(DimbaKeys.POS_EMBED, "y_embedder.y_embedding");
+
+    /** What one step produced: the loss [1] and the gradients by parameter name, on the trainer's backend. */
+    public record Step(Tensor loss, Map<String, Tensor> gradients) {}
+
+    private final DimbaConfig config;
+    private final Backend be;
+    private final EpsilonMseLoss loss;
+    private final AdamW optimizer;
+    private Parameters parameters;
+
+    public DimbaTrainer(DimbaConfig config, Parameters parameters, Backend be, EpsilonMseLoss loss, AdamW optimizer) {
+        this.config = config;
+        this.parameters = parameters;
+        this.be = be;
+        this.loss = loss;
+        this.optimizer = optimizer;
+    }
+
+    /** The current parameters (the updated ones after each {@link #step}). */
+    public Parameters parameters() {
+        return parameters;
+    }
+
+    /** Names of the tensors the optimizer trains, in state-dict order. */
+    public java.util.List<String> trainable() {
+        return parameters.names().stream().filter(n -> !BUFFERS.contains(n)).toList();
+    }
+
+    /**
+     * The loss and gradients at the current parameters, without updating them.
+     *
+     * @param x0    clean latents [B, C, H, W] (scaled as the model expects)
+     * @param t     integer timesteps, one per sample
+     * @param noise the epsilon target, like x0
+     * @param y     caption features [B, 1, L, caption_channels]
+     * @param mask  caption mask [B, L] or null
+     */
+    public Step gradients(Tensor x0, int[] t, Tensor noise, Tensor y, Tensor mask) {
+        TapeBackend tape = new TapeBackend(be);
+        for (String name : trainable()) tape.watch(parameters.get(name));
+        Dimba model = Dimba.of(config, parameters, tape);
+        Tensor eps = be.upload(noise);
+        Tensor xt = loss.qSample(be, be.upload(x0), t, eps);
+        Tensor out = model.forward(xt, EpsilonMseLoss.timesteps(t), y, mask);
+        Tensor l = loss.mse(tape, out, eps);
+        Gradients g = tape.backward(l);
+        Map<String, Tensor> grads = new LinkedHashMap<>();
+        for (String name : trainable()) {
+            Tensor gi = g.get(parameters.get(name));
+            if (gi != null) grads.put(name, gi);
+        }
+        return new Step(l, grads);
+    }
+
+    /** {@link #gradients}, then one optimizer step over the parameters that received a gradient. */
+    public Step step(Tensor x0, int[] t, Tensor noise, Tensor y, Tensor mask) {
+        Step s = gradients(x0, t, noise, y, mask);
+        Map<String, Tensor> current = new LinkedHashMap<>();
+        for (String name : s.gradients().keySet()) current.put(name, parameters.get(name));
+        parameters = parameters.with(optimizer.step(current, s.gradients()));
+        return s;
+    }
+}
