@@ -44,8 +44,8 @@ final class Conv2d {
     }
 
     /** col[(ic, u, v)][p] for output rows [i0, i0+rows): the input pixel each kernel tap sees, 0 in the padding. */
-    private static void im2col(float[] x, int xBase, int h, int w, int cg, int kh, int kw, int sh, int sw, int ph, int pw,
-                               int i0, int rows, int wo, float[] col) {
+    static void im2col(float[] x, int xBase, int h, int w, int cg, int kh, int kw, int sh, int sw, int ph, int pw,
+                       int i0, int rows, int wo, float[] col) {
         int pt = rows * wo;
         for (int ic = 0; ic < cg; ic++) {
             for (int u = 0; u < kh; u++) {

@@ -244,7 +244,7 @@ public class CpuBackend extends ReferenceBackend {
         return Tensor.of(o, u.shape());
     }
 
-    // ---- backward of the scan and the causal conv1d (grad types fully qualified: one self-contained block) ----
+    // ---- backward of the scan and the convolutions (grad types fully qualified: one self-contained block) ----
 
     @Override
     public org.dimba4j.kernels.grad.ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b,
@@ -268,6 +268,17 @@ public class CpuBackend extends ReferenceBackend {
                 cd.b(), cd.l(), cd.c(), cd.k());
         return new org.dimba4j.kernels.grad.ConvGrads(Tensor.of(g.dx(), x.shape()), Tensor.of(g.dw(), weight.shape()),
                 withBias ? Tensor.of(g.dBias(), cd.c()) : null);
+    }
+
+    @Override
+    public org.dimba4j.kernels.grad.ConvGrads conv2dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias,
+            int strideH, int strideW, int padH, int padW, int groups) {
+        OpShapes.Conv2dDims d = OpShapes.conv2d(x, weight, null, strideH, strideW, padH, padW, groups);
+        OpShapes.gradient("conv2dBackward", dy, new int[] {d.n(), d.o(), d.ho(), d.wo()});
+        Conv2dBackward.Grads g = Conv2dBackward.run(floats(x), floats(weight), floats(dy), withBias, d.n(), d.c(), d.h(),
+                d.w(), d.o(), d.kh(), d.kw(), strideH, strideW, padH, padW, groups, d.ho(), d.wo());
+        return new org.dimba4j.kernels.grad.ConvGrads(Tensor.of(g.dx(), x.shape()), Tensor.of(g.dw(), weight.shape()),
+                withBias ? Tensor.of(g.dBias(), d.o()) : null);
     }
 
     // ---- elementwise ----

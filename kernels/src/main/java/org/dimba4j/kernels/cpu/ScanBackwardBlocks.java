@@ -66,18 +66,20 @@ final class ScanBackwardBlocks {
     /** Every block for batch entry b; dB, dC of these channels are added to pb, pc ([L, N], b's rows). */
     void batch(float[] u, float[] delta, float[] at, float[] bm, float[] cm, float[] d, float[] z, float[] db,
                boolean softplus, float[] dOut, int b, float[] du, float[] dDelta, float[] dz, float[] pb, float[] pc) {
-        for (int blk = 0; blk < blocks; blk++) {
-            int e0 = c0 + blk * lanes;
-            java.util.Arrays.fill(h, 0, n * lanes, 0f);
-            for (int c = 0; c < chunks; c++) {
-                System.arraycopy(h, 0, checkpoint[blk], c * n * lanes, n * lanes);
-                int t0 = c * CHUNK, t1 = Math.min(l, t0 + CHUNK);
+        // chunk-major like the backward below, so the blocks of one chunk read the same rows while they are cached
+        for (int c = 0; c < chunks; c++) {
+            int t0 = c * CHUNK, t1 = Math.min(l, t0 + CHUNK);
+            for (int blk = 0; blk < blocks; blk++) {
+                int e0 = c0 + blk * lanes;
+                if (c == 0) java.util.Arrays.fill(h, 0, n * lanes, 0f);
+                else System.arraycopy(checkpoint[blk], c * n * lanes, h, 0, n * lanes);
                 timeStep(delta, db, softplus, b, e0, t0, t1);
                 decays(at, e0, t1 - t0);
                 advance(u, bm, b, e0, t0, t1);
+                if (c + 1 < chunks) System.arraycopy(h, 0, checkpoint[blk], (c + 1) * n * lanes, n * lanes);
             }
-            java.util.Arrays.fill(carry[blk], 0f);
         }
+        for (float[] dh : carry) java.util.Arrays.fill(dh, 0f);
         for (int c = chunks - 1; c >= 0; c--) {
             int t0 = c * CHUNK, t1 = Math.min(l, t0 + CHUNK);
             java.util.Arrays.fill(lanesB, 0f);

@@ -1,11 +1,11 @@
 package org.dimba4j.kernels.cpu;
 
 /**
- * The selective scan's backward (same formulas as the reference {@code ScanBackward}), parallel over runs of
- * {@link #GROUP} channels. A task owns its channels across every batch entry, so dA, dD and dDeltaBias (sums over
- * batch and time of one channel) are its alone, and dB, dC (sums over channels) are accumulated into the task's
- * own [B, L, N] partials, then added across tasks in task order. The split depends only on E, never on the
- * thread count, so every run gives the same bits.
+ * The selective scan's backward (same formulas as the reference {@code ScanBackward}), parallel over tasks of
+ * one batch entry x a run of {@link #GROUP} channels. Each task sums into its own partials: dB, dC over its
+ * channels (for its batch entry's rows) and dA, dD, dDeltaBias over its batch entry (for its channels); these
+ * are then added across channel runs and across batch entries, always in task order. The split depends only on
+ * B and E, never on the thread count, so every run gives the same bits.
  *
  * <p>Within a task, whole vectors of channels go to {@link ScanBackwardBlocks}; the channels left over (E not a
  * multiple of the lanes) run here in scalar code: per channel the forward recurrence runs once more into the
@@ -43,7 +43,7 @@ final class SelectiveScanBackward {
                 vb.batch(u, delta, at, bm, cm, d, z, db, softplus, dOut, b, du, dDelta, dz, p.dB, p.dC);
                 vb.finish(p.dA, p.dD, p.dBias);
             }
-            var ws = new Workspace(l, n);
+            var ws = cs < c1 ? new Workspace(l, n) : null;
             for (int ch = cs; ch < c1; ch++) {
                 double[] sums = new double[n + 2]; // dA[ch, 0..n-1], dD[ch], dDeltaBias[ch]
                 forward(u, delta, a, bm, db, softplus, ws, b, ch, l, e, n);

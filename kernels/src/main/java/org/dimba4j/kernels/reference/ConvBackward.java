@@ -45,8 +45,8 @@ final class ConvBackward {
                 }
             }
         }
-        return new ConvGrads(ScanBackward.f32(dx, x.shape()), ScanBackward.f32(dw, weight.shape()),
-                db == null ? null : ScanBackward.f32(db, new int[] {o}));
+        return new ConvGrads(f32(dx, x.shape()), f32(dw, weight.shape()),
+                db == null ? null : f32(db, new int[] {o}));
     }
 
     static ConvGrads causalConv1d(Tensor x, Tensor weight, Tensor dy, boolean withBias) {
@@ -68,7 +68,14 @@ final class ConvBackward {
                         dw[ch * k + q] += gy * xs[xi];
                     }
                 }
-        return new ConvGrads(ScanBackward.f32(dx, x.shape()), ScanBackward.f32(dw, weight.shape()),
-                db == null ? null : ScanBackward.f32(db, new int[] {c}));
+        return new ConvGrads(f32(dx, x.shape()), f32(dw, weight.shape()),
+                db == null ? null : f32(db, new int[] {c}));
+    }
+
+    /** The double accumulators rounded once, in the given shape. */
+    private static Tensor f32(double[] v, int[] shape) {
+        float[] o = new float[v.length];
+        for (int i = 0; i < v.length; i++) o[i] = (float) v[i];
+        return Tensor.of(o, shape);
     }
 }

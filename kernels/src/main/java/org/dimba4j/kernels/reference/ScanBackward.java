@@ -90,7 +90,7 @@ final class ScanBackward {
     }
 
     /** The double accumulators rounded once, in the given shape. */
-    static Tensor f32(double[] v, int[] shape) {
+    private static Tensor f32(double[] v, int[] shape) {
         float[] o = new float[v.length];
         for (int i = 0; i < v.length; i++) o[i] = (float) v[i];
         return Tensor.of(o, shape);

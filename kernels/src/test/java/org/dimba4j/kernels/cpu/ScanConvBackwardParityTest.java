@@ -1,5 +1,6 @@
 package org.dimba4j.kernels.cpu;
 
+import org.dimba4j.kernels.DType;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.kernels.grad.ConvGrads;
 import org.dimba4j.kernels.grad.ScanGrads;
@@ -11,6 +12,7 @@ import java.util.Random;
 
 import static org.dimba4j.kernels.cpu.Parity.CPU;
 import static org.dimba4j.kernels.cpu.Parity.REF;
+import static org.dimba4j.kernels.cpu.Parity.asSegment;
 import static org.dimba4j.kernels.cpu.Parity.assertCloseRms;
 import static org.dimba4j.kernels.cpu.Parity.rand;
 import static org.dimba4j.kernels.cpu.Parity.uniform;
@@ -19,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The CPU selective-scan and causal-conv1d backwards against the reference (f32 accumulation against double,
+ * The CPU selective-scan, causal-conv1d and conv2d backwards against the reference (f32 accumulation against double,
  * so tolerances scale with each gradient's RMS), and the scan's task split giving the same bits in parallel and
  * sequentially.
  */
@@ -63,6 +65,23 @@ class ScanConvBackwardParityTest {
         }
     }
 
+    /** A, D and the delta bias as mapped f16/bf16 parameters, as a loaded checkpoint holds them. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"F16", "BF16"})
+    void scanHalfPrecisionParameters(DType dt) {
+        Random r = new Random(10);
+        int b = 1, l = 21, e = 40, n = 16;
+        Tensor u = rand(r, b, l, e), delta = rand(r, b, l, e), bm = rand(r, b, l, n), cm = rand(r, b, l, n), dOut = rand(r, b, l, e);
+        Tensor a = asSegment(decayRates(r, e, n), dt), d = asSegment(rand(r, e), dt), bias = asSegment(rand(r, e), dt);
+        ScanGrads want = REF.selectiveScanBackward(u, delta, a, bm, cm, d, null, bias, true, dOut);
+        ScanGrads got = CPU.selectiveScanBackward(u, delta, a, bm, cm, d, null, bias, true, dOut);
+        assertCloseRms("du " + dt, want.du(), got.du(), SCAN_REL);
+        assertCloseRms("dA " + dt, want.dA(), got.dA(), SCAN_REL);
+        assertCloseRms("dD " + dt, want.dD(), got.dD(), SCAN_REL);
+        assertCloseRms("dDeltaBias " + dt, want.dDeltaBias(), got.dDeltaBias(), SCAN_REL);
+        assertArrayEquals(new int[] {e, n}, got.dA().shape(), "dA in A's shape");
+    }
+
     /** Tasks are fixed runs of channels, so running them on the pool changes no summation order. */
     @Test
     void scanSameBitsInParallelAndSequentially() {
@@ -85,6 +104,25 @@ class ScanConvBackwardParityTest {
         }
     }
 
+    /** The convolutions' backwards split rows, channel runs and GEMM blocks, never a sum: the same bits every call. */
+    @Test
+    void convBackwardsSameBitsEveryCall() {
+        Random r = new Random(22);
+        Tensor x = rand(r, 2, 256, 160), w = rand(r, 160, 1, 4), dy = rand(r, 2, 256, 160);
+        ConvGrads first = CPU.causalConv1dBackward(x, w, dy, true);
+        Tensor img = rand(r, 1, 32, 24, 24), wi = rand(r, 48, 32, 3, 3), dyi = rand(r, 1, 48, 24, 24);
+        ConvGrads firstImg = CPU.conv2dBackward(img, wi, dyi, true, 1, 1, 1, 1, 1);
+        for (int i = 0; i < 3; i++) {
+            ConvGrads again = CPU.causalConv1dBackward(x, w, dy, true);
+            assertArrayEquals(first.dx().toFloatArray(), again.dx().toFloatArray(), "conv1d dx");
+            assertArrayEquals(first.dWeight().toFloatArray(), again.dWeight().toFloatArray(), "conv1d dWeight");
+            assertArrayEquals(first.dBias().toFloatArray(), again.dBias().toFloatArray(), "conv1d dBias");
+            ConvGrads againImg = CPU.conv2dBackward(img, wi, dyi, true, 1, 1, 1, 1, 1);
+            assertArrayEquals(firstImg.dx().toFloatArray(), againImg.dx().toFloatArray(), "conv2d dx");
+            assertArrayEquals(firstImg.dWeight().toFloatArray(), againImg.dWeight().toFloatArray(), "conv2d dWeight");
+        }
+    }
+
     @ParameterizedTest(name = "b={0} l={1} c={2} k={3} weight rank {4}")
     @CsvSource({"1,1,1,4,3", "2,9,5,4,3", "1,3,37,4,2", "2,100,70,4,3", "1,16,16,1,2", "3,50,129,4,3"})
     void causalConv1d(int b, int l, int c, int k, int weightRank) {
@@ -97,6 +135,34 @@ class ScanConvBackwardParityTest {
         assertNull(CPU.causalConv1dBackward(x, w, dy, false).dBias(), "no bias asked, none given");
     }
 
+    @ParameterizedTest(name = "n={0} c={1} hw={2}x{3} o={4} k={5}x{6} s={7} p={8} g={9}")
+    @CsvSource({"1,1,1,1,1,1,1,1,0,1", "2,3,7,9,5,3,3,1,1,1", "1,4,8,8,6,1,1,1,0,1", "1,8,9,7,8,3,3,2,1,2",
+            "1,6,11,11,6,3,3,1,1,6", "2,4,16,16,24,2,2,2,0,1", "1,4,5,5,4,5,3,1,2,2", "1,16,33,33,16,3,3,1,1,1"})
+    void conv2d(int n, int c, int h, int w, int o, int kh, int kw, int s, int p, int g) {
+        Random r = new Random(n + c * 7L + h * 13L + o * 17L + kh + g);
+        Tensor x = rand(r, n, c, h, w), wt = rand(r, o, c / g, kh, kw);
+        int ho = (h + 2 * p - kh) / s + 1, wo = (w + 2 * p - kw) / s + 1;
+        Tensor dy = rand(r, n, o, ho, wo);
+        ConvGrads want = REF.conv2dBackward(x, wt, dy, true, s, s, p, p, g), got = CPU.conv2dBackward(x, wt, dy, true, s, s, p, p, g);
+        assertCloseRms("conv2d dx", want.dx(), got.dx(), 1e-5);
+        assertCloseRms("conv2d dWeight", want.dWeight(), got.dWeight(), 1e-5);
+        assertCloseRms("conv2d dBias", want.dBias(), got.dBias(), 1e-5);
+        assertNull(CPU.conv2dBackward(x, wt, dy, false, s, s, p, p, g).dBias(), "no bias asked, none given");
+    }
+
+    /** A mapped half-precision weight (as the patch embed's) and unequal strides and padding. */
+    @Test
+    void conv2dHalfWeightsAndUnequalStride() {
+        Random r = new Random(8);
+        Tensor x = rand(r, 2, 8, 13, 10), dy = rand(r, 2, 12, 7, 8);
+        for (DType dt : new DType[] {DType.F16, DType.BF16}) {
+            Tensor wt = asSegment(rand(r, 12, 8, 3, 3), dt);
+            ConvGrads want = REF.conv2dBackward(x, wt, dy, true, 2, 1, 1, 0, 1), got = CPU.conv2dBackward(x, wt, dy, true, 2, 1, 1, 0, 1);
+            assertCloseRms("conv2d dx " + dt, want.dx(), got.dx(), 1e-5);
+            assertCloseRms("conv2d dWeight " + dt, want.dWeight(), got.dWeight(), 1e-5);
+        }
+    }
+
     @Test
     void wrongOutputGradientShapeIsRejected() {
         Random r = new Random(5);
@@ -104,5 +170,7 @@ class ScanConvBackwardParityTest {
         assertThrows(IllegalArgumentException.class,
                 () -> CPU.selectiveScanBackward(u, u, a, bm, bm, null, null, null, false, rand(r, 1, 2, 4)));
         assertThrows(IllegalArgumentException.class, () -> CPU.causalConv1dBackward(u, rand(r, 2, 4), rand(r, 1, 4, 3), true));
+        assertThrows(IllegalArgumentException.class,
+                () -> CPU.conv2dBackward(rand(r, 1, 4, 8, 8), rand(r, 8, 4, 2, 2), rand(r, 1, 8, 8, 8), true, 2, 2, 0, 0, 1));
     }
 }
