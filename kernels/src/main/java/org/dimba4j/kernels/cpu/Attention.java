@@ -71,8 +71,8 @@ final class Attention {
         }
     }
 
-    /** s[r][j] = sum_c qs[r][c] kt[c][j] for four query rows; vectors run over keys. */
-    private static void scores(float[] qs, float[] kt, float[] s, int d, int lkp) {
+    /** s[r][j] = sum_c qs[r][c] kt[c][j] for four query rows; vectors run over keys. (The backward uses it too.) */
+    static void scores(float[] qs, float[] kt, float[] s, int d, int lkp) {
         final int l = S.length();
         for (int jb = 0; jb < lkp; jb += l) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
@@ -91,7 +91,7 @@ final class Attention {
     }
 
     /** In place: s = exp(s + keyBias - max); returns the sum, 0 when every key is masked. */
-    private static float softmaxRow(float[] s, int so, float[] keyBias, int lkp) {
+    static float softmaxRow(float[] s, int so, float[] keyBias, int lkp) {
         final int l = S.length();
         FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int j = 0; j < lkp; j += l) {
@@ -110,8 +110,8 @@ final class Attention {
         return VMath.sumLanes(sum);
     }
 
-    /** acc[r][c] = sum_j p[r][j] vp[j][c] for four rows; vectors run over the head dim. */
-    private static void weightedValues(float[] p, float[] vp, float[] acc, int lk, int lkp, int dp) {
+    /** acc[r][c] = sum_j p[r][j] vp[j][c] for four rows; vectors run over the head dim. (The backward uses it too.) */
+    static void weightedValues(float[] p, float[] vp, float[] acc, int lk, int lkp, int dp) {
         final int l = S.length();
         for (int cb = 0; cb < dp; cb += l) {
             FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);

@@ -101,15 +101,15 @@ final class AttentionBackward {
                     System.arraycopy(dout, src, dop, r * dp, d);
                 }
             }
-            rowsTimesT(qs, kt, p, d, lkp);
-            rowsTimesT(dos, vt, ds, d, lkp);
+            Attention.scores(qs, kt, p, d, lkp);
+            Attention.scores(dos, vt, ds, d, lkp);
             for (int r = 0; r < RQ; r++) {
                 int so = r * lkp;
                 if (r < rows && bias != null) {
                     int bo = (((batchedBias ? b * heads : 0) + h) * lq + i + r) * lk;
                     for (int j = 0; j < lk; j++) p[so + j] += bias[bo + j];
                 }
-                float z = r < rows ? softmaxNumerators(p, so, keyBias, lkp) : 0f;
+                float z = r < rows ? Attention.softmaxRow(p, so, keyBias, lkp) : 0f;
                 if (z == 0f) { // past the end, or no key left: this row contributes nothing
                     Arrays.fill(p, so, so + lkp, 0f);
                     Arrays.fill(ds, so, so + lkp, 0f);
@@ -120,7 +120,7 @@ final class AttentionBackward {
                 for (int c = 0; c < d; c++) di += (double) dout[oo + c] * o[oo + c];
                 scoreGradient(p, ds, so, lkp, 1f / z, (float) di, scale);
             }
-            rowsTimes(ds, kp, acc, lk, lkp, dp);
+            Attention.weightedValues(ds, kp, acc, lk, lkp, dp);
             for (int r = 0; r < rows; r++) {
                 int dst = (b * lq + i + r) * hd + h * d;
                 for (int c = 0; c < d; c++) dq[dst + c] = acc[r * dp + c];
@@ -130,45 +130,6 @@ final class AttentionBackward {
         }
     }
 
-    /** s[r][j] = sum_c a[r][c] bt[c][j] for four rows of a ([4][D]); vectors run over keys. */
-    private static void rowsTimesT(float[] a, float[] bt, float[] s, int d, int lkp) {
-        final int l = S.length();
-        for (int jb = 0; jb < lkp; jb += l) {
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            for (int c = 0, ko = jb; c < d; c++, ko += lkp) {
-                FloatVector kv = FloatVector.fromArray(S, bt, ko);
-                a0 = FloatVector.broadcast(S, a[c]).fma(kv, a0);
-                a1 = FloatVector.broadcast(S, a[d + c]).fma(kv, a1);
-                a2 = FloatVector.broadcast(S, a[2 * d + c]).fma(kv, a2);
-                a3 = FloatVector.broadcast(S, a[3 * d + c]).fma(kv, a3);
-            }
-            a0.intoArray(s, jb);
-            a1.intoArray(s, lkp + jb);
-            a2.intoArray(s, 2 * lkp + jb);
-            a3.intoArray(s, 3 * lkp + jb);
-        }
-    }
-
-    /** The forward's softmax numerator in place: s = exp(s + keyBias - max); returns the sum, 0 when all keys are masked. */
-    private static float softmaxNumerators(float[] s, int so, float[] keyBias, int lkp) {
-        final int l = S.length();
-        FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < lkp; j += l) {
-            FloatVector x = FloatVector.fromArray(S, s, so + j).add(FloatVector.fromArray(S, keyBias, j));
-            x.intoArray(s, so + j);
-            mv = mv.blend(x, x.compare(VectorOperators.GT, mv));
-        }
-        float max = mv.reduceLanes(VectorOperators.MAX);
-        if (max == Float.NEGATIVE_INFINITY) return 0f;
-        FloatVector sum = FloatVector.zero(S);
-        for (int j = 0; j < lkp; j += l) {
-            FloatVector e = VMath.exp(FloatVector.fromArray(S, s, so + j).sub(max));
-            e.intoArray(s, so + j);
-            sum = sum.add(e);
-        }
-        return VMath.sumLanes(sum);
-    }
-
     /** p = e * invZ (the probabilities); ds = scale p (dP - di), with dP read from and ds written to the same row. */
     private static void scoreGradient(float[] p, float[] ds, int so, int lkp, float invZ, float di, float scale) {
         final int l = S.length();
@@ -176,25 +137,6 @@ final class AttentionBackward {
             FloatVector pv = FloatVector.fromArray(S, p, so + j).mul(invZ);
             pv.intoArray(p, so + j);
             pv.mul(FloatVector.fromArray(S, ds, so + j).sub(di)).mul(scale).intoArray(ds, so + j);
-        }
-    }
-
-    /** acc[r][c] = sum_j a[r][j] bp[j][c] for four rows; vectors run over the head dim. */
-    private static void rowsTimes(float[] a, float[] bp, float[] acc, int lk, int lkp, int dp) {
-        final int l = S.length();
-        for (int cb = 0; cb < dp; cb += l) {
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            for (int j = 0, bo = cb; j < lk; j++, bo += dp) {
-                FloatVector bv = FloatVector.fromArray(S, bp, bo);
-                a0 = FloatVector.broadcast(S, a[j]).fma(bv, a0);
-                a1 = FloatVector.broadcast(S, a[lkp + j]).fma(bv, a1);
-                a2 = FloatVector.broadcast(S, a[2 * lkp + j]).fma(bv, a2);
-                a3 = FloatVector.broadcast(S, a[3 * lkp + j]).fma(bv, a3);
-            }
-            a0.intoArray(acc, cb);
-            a1.intoArray(acc, dp + cb);
-            a2.intoArray(acc, 2 * dp + cb);
-            a3.intoArray(acc, 3 * dp + cb);
         }
     }
 
