@@ -18,12 +18,12 @@ import java.util.SplittableRandom;
  * timings): linear weights N(0, 0.02), biases 0, scale-shift tables N(0, 1)/sqrt(C), Mamba's S4D-real
  * {@code A_log = log(1..d_state)}, {@code D = 1} and a dt bias giving dt in [0.001, 0.1].
  */
-final class RandomDimbaWeights implements TensorSource {
+public final class RandomDimbaWeights implements TensorSource {
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
     private final String description;
 
     /** @param mambaLayers false for the pure-attention stack ({@code Dimba.attentionOnly}) */
-    RandomDimbaWeights(DimbaConfig config, boolean mambaLayers, long seed) {
+    public RandomDimbaWeights(DimbaConfig config, boolean mambaLayers, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         for (var e : DimbaKeys.expected(config, mambaLayers).entrySet()) {
             if (e.getKey().equals(DimbaKeys.POS_EMBED)) continue; // optional buffer, recomputed per forward

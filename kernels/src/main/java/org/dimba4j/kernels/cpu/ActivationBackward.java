@@ -17,7 +17,9 @@ final class ActivationBackward {
     private ActivationBackward() {}
 
     static float[] apply(Activations.Fn fn, float[] x, float[] dy, int n) {
-        if (fn == Activations.Fn.EXP) throw new IllegalArgumentException("exp has no backward here (its derivative is its output)");
+        if (fn == Activations.Fn.EXP || fn == Activations.Fn.SQRT) {
+            throw new IllegalArgumentException(fn + " has no backward here (its derivative is a function of its output)");
+        }
         float[] dx = new float[n];
         Parallel.forRange(n, 4096, n * 20L, (s, e) -> range(fn, x, dy, dx, s, e));
         return dx;
@@ -37,7 +39,7 @@ final class ActivationBackward {
                         .add(v.mul(INV_SQRT_2PI).mul(VMath.exp(v.mul(v).mul(-0.5f)))));
                 case RELU -> FloatVector.zero(S).blend(g, v.compare(VectorOperators.GT, 0f));
                 case SOFTPLUS -> g.mul(VMath.sigmoid(v)).blend(g, v.compare(VectorOperators.GT, 20f));
-                case EXP -> throw new AssertionError();
+                case EXP, SQRT -> throw new AssertionError();
             };
             r.intoArray(dx, i);
         }
@@ -70,7 +72,7 @@ final class ActivationBackward {
             case GELU_ERF -> 0.5f * (1 + VMath.erf(v * INV_SQRT2)) + v * INV_SQRT_2PI * (float) Math.exp(-0.5 * v * v);
             case RELU -> v > 0 ? 1f : 0f;
             case SOFTPLUS -> v > 20 ? 1f : (float) (1 / (1 + Math.exp(-v)));
-            case EXP -> throw new AssertionError();
+            case EXP, SQRT -> throw new AssertionError();
         };
     }
 }

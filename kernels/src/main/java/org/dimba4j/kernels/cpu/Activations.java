@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class Activations {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    enum Fn { SILU, GELU_TANH, GELU_ERF, RELU, SOFTPLUS, EXP }
+    enum Fn { SILU, GELU_TANH, GELU_ERF, RELU, SOFTPLUS, EXP, SQRT }
 
     private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
     private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
@@ -51,6 +51,9 @@ final class Activations {
             case EXP -> {
                 for (; i < bound; i += S.length()) VMath.exp(FloatVector.fromArray(S, x, i)).intoArray(o, i);
             }
+            case SQRT -> {
+                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).lanewise(VectorOperators.SQRT).intoArray(o, i);
+            }
         }
         for (; i < e; i++) o[i] = scalar(fn, x[i]);
     }
@@ -69,6 +72,7 @@ final class Activations {
             case RELU -> v < 0 ? 0f : v;
             case SOFTPLUS -> VMath.softplus(v);
             case EXP -> VMath.exp(v);
+            case SQRT -> (float) Math.sqrt(v);
         };
     }
 

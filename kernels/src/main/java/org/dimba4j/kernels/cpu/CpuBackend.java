@@ -207,6 +207,11 @@ public class CpuBackend extends ReferenceBackend {
     }
 
     @Override
+    public Tensor sqrt(Tensor x) {
+        return map(Activations.Fn.SQRT, x);
+    }
+
+    @Override
     public Tensor gatedGelu(Tensor gate, Tensor up) {
         if (!Arrays.equals(gate.shape(), up.shape())) return super.gatedGelu(gate, up);
         return Tensor.of(Activations.gatedGelu(floats(gate), floats(up), Math.toIntExact(gate.numel())), gate.shape());

@@ -3,6 +3,8 @@ package org.dimba4j.kernels.cpu;
 import org.dimba4j.kernels.DType;
 import org.dimba4j.kernels.Tensor;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -67,5 +69,20 @@ class NormActivationParityTest {
         assertClose("exp", REF.exp(e), CPU.exp(e), 1e-30, 2e-6);
         Tensor h = asSegment(small, DType.BF16);
         assertClose("silu of a bf16 input", REF.silu(h), CPU.silu(h), 1e-6, 1e-5);
+    }
+
+    @Test
+    void sqrtIsCorrectlyRoundedLikeTheReference() {
+        // IEEE sqrt is correctly rounded in f32, and rounding the double sqrt of an f32 to f32 gives the same bits
+        int n = 1031;
+        float[] v = new float[n];
+        Random r = new Random(11);
+        for (int i = 0; i < n; i++) v[i] = (float) Math.scalb(r.nextFloat(), r.nextInt(-40, 40));
+        v[0] = 0f;
+        v[1] = Float.MIN_VALUE;
+        v[2] = Float.MAX_VALUE;
+        Tensor x = Tensor.of(v, n);
+        assertClose("sqrt", REF.sqrt(x), CPU.sqrt(x), 0, 0);
+        assertTrue(Float.isNaN(CPU.sqrt(Tensor.of(new float[] {-1f}, 1)).getFlat(0)), "sqrt(-1) is NaN, as torch.sqrt");
     }
 }

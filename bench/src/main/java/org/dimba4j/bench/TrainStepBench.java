@@ -1,0 +1,58 @@
+package org.dimba4j.bench;
+
+import org.dimba4j.bench.hybrid.RandomDimbaWeights;
+import org.dimba4j.kernels.Backend;
+import org.dimba4j.kernels.Tensor;
+import org.dimba4j.kernels.cpu.CpuBackend;
+import org.dimba4j.model.dimba.Dimba;
+import org.dimba4j.model.dimba.DimbaConfig;
+import org.dimba4j.train.AdamW;
+import org.dimba4j.train.DimbaTrainer;
+import org.dimba4j.train.EpsilonMseLoss;
+import org.dimba4j.train.Parameters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Setup;
+
+/**
+ * One Dimba training step on the CPU backend, split so each part's cost shows: the inference forward alone, the
+ * forward recorded on the tape plus the backward, and the whole step with AdamW. The model is a narrow Dimba
+ * (hidden 384, 6 heads, depth 4 with a Mamba layer after every block) on a 32x32 latent (256 tokens), batch 2,
+ * 120 caption tokens of T5-XXL width (4096): big enough that the kernels, not the bookkeeping, dominate.
+ */
+public class TrainStepBench extends BenchBase {
+    private static final int BATCH = 2, SIDE = 32, CAPTION_TOKENS = 120, CAPTION_CHANNELS = 4096;
+
+    private final Backend cpu = new CpuBackend();
+    private final DimbaConfig config = new DimbaConfig(SIDE, 2, 4, 384, 4, 6, 4.0, 1.0, true, true, CAPTION_CHANNELS,
+            1.0, CAPTION_TOKENS, 16, 4, 2);
+    private DimbaTrainer trainer;
+    private Dimba inference;
+    private Tensor x0, noise, y, xt;
+    private final int[] t = {999, 500};
+
+    @Setup
+    public void setup() {
+        Parameters params = Parameters.copyOf(new RandomDimbaWeights(config, true, 42), cpu);
+        trainer = new DimbaTrainer(config, params, cpu, EpsilonMseLoss.dimba(), AdamW.of(cpu, 1e-4, 0.03));
+        inference = Dimba.of(config, params, cpu);
+        x0 = random(1, BATCH, 4, SIDE, SIDE);
+        noise = random(2, BATCH, 4, SIDE, SIDE);
+        y = random(3, BATCH, 1, CAPTION_TOKENS, CAPTION_CHANNELS);
+        xt = EpsilonMseLoss.dimba().qSample(cpu, x0, t, noise);
+    }
+
+    @Benchmark
+    public Tensor forward() {
+        return inference.forward(xt, EpsilonMseLoss.timesteps(t), y, null);
+    }
+
+    @Benchmark
+    public DimbaTrainer.Step forwardBackward() {
+        return trainer.gradients(x0, t, noise, y, null);
+    }
+
+    @Benchmark
+    public DimbaTrainer.Step step() {
+        return trainer.step(x0, t, noise, y, null);
+    }
+}
