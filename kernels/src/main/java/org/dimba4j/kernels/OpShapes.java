@@ -250,4 +250,58 @@ public final class OpShapes {
         if (x.rank() < 2 || factor < 1) throw error("upsampleNearest2d", "needs [..., H, W] and a factor >= 1, got " + factor, x);
         return planes(x, x.dim(-2) * factor, x.dim(-1) * factor);
     }
+
+    // ---- backward: the forward's checks, plus the output gradient (and any saved output) in the output's shape ----
+
+    public static AttentionDims attentionBackward(Tensor q, Tensor k, Tensor v, int heads, Tensor keyMask, Tensor bias,
+                                                  Tensor out, Tensor dOut) {
+        AttentionDims ad = attention(q, k, v, heads, keyMask, bias);
+        if (out == null || !Arrays.equals(out.shape(), q.shape())) {
+            throw error("attentionBackward", "out must be the forward output, shaped like q", q, out);
+        }
+        gradient("attentionBackward", dOut, q.shape());
+        return ad;
+    }
+
+    /** layerNormBackward and rmsNormBackward over the last dim: weight [C] or null, dy like x. Returns C. */
+    public static int rowNormBackward(String op, Tensor x, Tensor weight, Tensor dy) {
+        int c = x.dim(-1);
+        channelParams(op, x, c, weight, null);
+        gradient(op, dy, x.shape());
+        return c;
+    }
+
+    public static ScanDims selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z,
+                                                 Tensor deltaBias, Tensor dOut) {
+        ScanDims sd = selectiveScan(u, delta, a, b, c, d, z, deltaBias);
+        gradient("selectiveScanBackward", dOut, u.shape());
+        return sd;
+    }
+
+    public static CausalConv1dDims causalConv1dBackward(Tensor x, Tensor weight, Tensor dy) {
+        CausalConv1dDims cd = causalConv1d(x, weight, null);
+        gradient("causalConv1dBackward", dy, x.shape());
+        return cd;
+    }
+
+    public static Conv2dDims conv2dBackward(Tensor x, Tensor weight, Tensor dy, int strideH, int strideW, int padH,
+                                            int padW, int groups) {
+        Conv2dDims cd = conv2d(x, weight, null, strideH, strideW, padH, padW, groups);
+        gradient("conv2dBackward", dy, new int[] {cd.n(), cd.o(), cd.ho(), cd.wo()});
+        return cd;
+    }
+
+    /** ids of shape S with values {@code idValues}, each in [0, rows); dOut [S..., D]. Returns D. */
+    public static int embeddingBackward(Tensor ids, Tensor dOut, int rows, long[] idValues) {
+        if (dOut == null || dOut.rank() == 0) throw error("embeddingBackward", "dOut must be [ids..., D]", ids, dOut);
+        int d = dOut.dim(-1);
+        int[] outShape = Arrays.copyOf(ids.shape(), ids.rank() + 1);
+        outShape[ids.rank()] = d;
+        gradient("embeddingBackward", dOut, outShape);
+        if (rows < 0) throw error("embeddingBackward", "rows must be >= 0, got " + rows, ids, dOut);
+        for (long id : idValues) {
+            if (id < 0 || id >= rows) throw new IllegalArgumentException("embeddingBackward: id " + id + " outside vocabulary of " + rows);
+        }
+        return d;
+    }
 }

@@ -3,6 +3,10 @@ package org.dimba4j.kernels.cpu;
 import org.dimba4j.kernels.OpShapes;
 import org.dimba4j.kernels.Shape;
 import org.dimba4j.kernels.Tensor;
+import org.dimba4j.kernels.grad.AttentionGrads;
+import org.dimba4j.kernels.grad.ConvGrads;
+import org.dimba4j.kernels.grad.NormGrads;
+import org.dimba4j.kernels.grad.ScanGrads;
 import org.dimba4j.kernels.reference.ReferenceBackend;
 
 import java.util.Arrays;
@@ -97,40 +101,32 @@ public class CpuBackend extends ReferenceBackend {
     }
 
     // ---- backward of attention, the row norms, softmax and the activations (embedding's is inherited from the
-    //      reference; the grad records are spelled out in full so that this block merges without touching the imports) ----
+    //      reference) ----
 
     @Override
-    public org.dimba4j.kernels.grad.AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, int heads, float scale,
-                                                                     Tensor keyMask, Tensor bias, Tensor out, Tensor dOut) {
-        OpShapes.AttentionDims ad = OpShapes.attention(q, k, v, heads, keyMask, bias);
-        OpShapes.gradient("attentionBackward", dOut, q.shape());
-        if (out == null || !Arrays.equals(out.shape(), q.shape())) {
-            throw OpShapes.error("attentionBackward", "out must have q's shape", q, out);
-        }
+    public AttentionGrads attentionBackward(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask,
+                                            Tensor bias, Tensor out, Tensor dOut) {
+        OpShapes.AttentionDims ad = OpShapes.attentionBackward(q, k, v, heads, keyMask, bias, out, dOut);
         AttentionBackward.Grads g = AttentionBackward.run(floats(q), floats(k), floats(v), floats(out), floats(dOut),
                 ad.batch(), ad.lq(), ad.lk(), heads, ad.headDim(), scale, keyMask == null ? null : keyMask.toFloatArray(),
                 floats(bias), ad.batchedBias());
-        return new org.dimba4j.kernels.grad.AttentionGrads(Tensor.of(g.dq(), q.shape()), Tensor.of(g.dk(), k.shape()),
-                Tensor.of(g.dv(), v.shape()));
+        return new AttentionGrads(Tensor.of(g.dq(), q.shape()), Tensor.of(g.dk(), k.shape()), Tensor.of(g.dv(), v.shape()));
     }
 
     @Override
-    public org.dimba4j.kernels.grad.NormGrads layerNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+    public NormGrads layerNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
         return normBackward("layerNormBackward", x, weight, eps, dy, false);
     }
 
     @Override
-    public org.dimba4j.kernels.grad.NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
+    public NormGrads rmsNormBackward(Tensor x, Tensor weight, float eps, Tensor dy) {
         return normBackward("rmsNormBackward", x, weight, eps, dy, true);
     }
 
-    private static org.dimba4j.kernels.grad.NormGrads normBackward(String op, Tensor x, Tensor weight, float eps, Tensor dy,
-                                                                   boolean rms) {
-        int c = x.dim(-1);
-        OpShapes.channelParams(op, x, c, weight, null);
-        OpShapes.gradient(op, dy, x.shape());
+    private static NormGrads normBackward(String op, Tensor x, Tensor weight, float eps, Tensor dy, boolean rms) {
+        int c = OpShapes.rowNormBackward(op, x, weight, dy);
         NormBackward.Grads g = NormBackward.run(floats(x), floats(weight), floats(dy), Shape.rows(x.shape()), c, eps, rms);
-        return new org.dimba4j.kernels.grad.NormGrads(Tensor.of(g.dx(), x.shape()), g.dw() == null ? null : Tensor.of(g.dw(), c),
+        return new NormGrads(Tensor.of(g.dx(), x.shape()), g.dw() == null ? null : Tensor.of(g.dw(), c),
                 g.db() == null ? null : Tensor.of(g.db(), c));
     }
 
@@ -249,40 +245,37 @@ public class CpuBackend extends ReferenceBackend {
         return Tensor.of(o, u.shape());
     }
 
-    // ---- backward of the scan and the convolutions (grad types fully qualified: one self-contained block) ----
+    // ---- backward of the scan and the convolutions ----
 
     @Override
-    public org.dimba4j.kernels.grad.ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b,
+    public ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b,
             Tensor c, Tensor d, Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor dOut) {
-        OpShapes.ScanDims sd = OpShapes.selectiveScan(u, delta, a, b, c, d, z, deltaBias);
-        OpShapes.gradient("selectiveScanBackward", dOut, u.shape());
+        OpShapes.ScanDims sd = OpShapes.selectiveScanBackward(u, delta, a, b, c, d, z, deltaBias, dOut);
         SelectiveScanBackward.Grads g = SelectiveScanBackward.run(floats(u), floats(delta), floats(a), floats(b),
                 floats(c), floats(d), floats(z), floats(deltaBias), deltaSoftplus, floats(dOut), sd.batch(), sd.l(),
                 sd.e(), sd.n());
-        return new org.dimba4j.kernels.grad.ScanGrads(Tensor.of(g.du(), u.shape()), Tensor.of(g.dDelta(), u.shape()),
+        return new ScanGrads(Tensor.of(g.du(), u.shape()), Tensor.of(g.dDelta(), u.shape()),
                 Tensor.of(g.dA(), a.shape()), Tensor.of(g.dB(), b.shape()), Tensor.of(g.dC(), c.shape()),
                 d == null ? null : Tensor.of(g.dD(), d.shape()), z == null ? null : Tensor.of(g.dZ(), u.shape()),
                 deltaBias == null ? null : Tensor.of(g.dDeltaBias(), deltaBias.shape()));
     }
 
     @Override
-    public org.dimba4j.kernels.grad.ConvGrads causalConv1dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias) {
-        OpShapes.CausalConv1dDims cd = OpShapes.causalConv1d(x, weight, null);
-        OpShapes.gradient("causalConv1dBackward", dy, x.shape());
+    public ConvGrads causalConv1dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias) {
+        OpShapes.CausalConv1dDims cd = OpShapes.causalConv1dBackward(x, weight, dy);
         CausalConv1dBackward.Grads g = CausalConv1dBackward.run(floats(x), floats(weight), floats(dy), withBias,
                 cd.b(), cd.l(), cd.c(), cd.k());
-        return new org.dimba4j.kernels.grad.ConvGrads(Tensor.of(g.dx(), x.shape()), Tensor.of(g.dw(), weight.shape()),
+        return new ConvGrads(Tensor.of(g.dx(), x.shape()), Tensor.of(g.dw(), weight.shape()),
                 withBias ? Tensor.of(g.dBias(), cd.c()) : null);
     }
 
     @Override
-    public org.dimba4j.kernels.grad.ConvGrads conv2dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias,
+    public ConvGrads conv2dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias,
             int strideH, int strideW, int padH, int padW, int groups) {
-        OpShapes.Conv2dDims d = OpShapes.conv2d(x, weight, null, strideH, strideW, padH, padW, groups);
-        OpShapes.gradient("conv2dBackward", dy, new int[] {d.n(), d.o(), d.ho(), d.wo()});
+        OpShapes.Conv2dDims d = OpShapes.conv2dBackward(x, weight, dy, strideH, strideW, padH, padW, groups);
         Conv2dBackward.Grads g = Conv2dBackward.run(floats(x), floats(weight), floats(dy), withBias, d.n(), d.c(), d.h(),
                 d.w(), d.o(), d.kh(), d.kw(), strideH, strideW, padH, padW, groups, d.ho(), d.wo());
-        return new org.dimba4j.kernels.grad.ConvGrads(Tensor.of(g.dx(), x.shape()), Tensor.of(g.dw(), weight.shape()),
+        return new ConvGrads(Tensor.of(g.dx(), x.shape()), Tensor.of(g.dw(), weight.shape()),
                 withBias ? Tensor.of(g.dBias(), d.o()) : null);
     }
 

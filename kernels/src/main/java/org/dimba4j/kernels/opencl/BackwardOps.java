@@ -6,7 +6,6 @@ import org.dimba4j.kernels.Tensor;
 import org.dimba4j.kernels.grad.AttentionGrads;
 import org.dimba4j.kernels.grad.NormGrads;
 
-import java.util.Arrays;
 
 /**
  * Host side of {@link BackwardKernels} (activations, softmax, norms) and {@link AttentionBackwardKernels}: shape checks
@@ -67,9 +66,7 @@ final class BackwardOps {
      */
     static NormGrads norm(OpenClBackend backend, DeviceArena arena, String op, boolean layer, Tensor x, Tensor weight,
                           float eps, Tensor dy) {
-        int c = x.dim(-1), rows = Shape.rows(x.shape());
-        OpShapes.channelParams(op, x, c, weight, null);
-        OpShapes.gradient(op, dy, x.shape());
+        int c = OpShapes.rowNormBackward(op, x, weight, dy), rows = Shape.rows(x.shape());
         try (Operands ops = backend.operands()) {
             int xo = ops.in(x), wo = ops.opt(weight), go = ops.in(dy);
             Tensor dx = ops.out(x.shape());
@@ -148,11 +145,7 @@ final class BackwardOps {
      */
     static AttentionGrads attention(OpenClBackend backend, DeviceArena arena, Tensor q, Tensor k, Tensor v, int heads,
                                     float scale, Tensor keyMask, Tensor bias, Tensor out, Tensor dOut) {
-        OpShapes.AttentionDims ad = OpShapes.attention(q, k, v, heads, keyMask, bias);
-        if (!Arrays.equals(out.shape(), q.shape())) {
-            throw OpShapes.error("attentionBackward", "out must be the forward output, shaped like q", q, out);
-        }
-        OpShapes.gradient("attentionBackward", dOut, q.shape());
+        OpShapes.AttentionDims ad = OpShapes.attentionBackward(q, k, v, heads, keyMask, bias, out, dOut);
         int bsz = ad.batch(), lq = ad.lq(), lk = ad.lk(), d = ad.headDim();
         if (d > AttentionKernels.MAX_HEAD_DIM) {
             throw OpShapes.error("attentionBackward", "head dim " + d + " exceeds the OpenCL kernel's " + AttentionKernels.MAX_HEAD_DIM, q);

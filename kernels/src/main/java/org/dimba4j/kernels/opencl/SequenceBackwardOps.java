@@ -6,7 +6,6 @@ import org.dimba4j.kernels.Tensor;
 import org.dimba4j.kernels.grad.ConvGrads;
 import org.dimba4j.kernels.grad.ScanGrads;
 
-import java.util.Arrays;
 
 /**
  * Host side of {@link SequenceBackwardKernels} (selective scan, convolutions, embedding): shape checks, scratch
@@ -30,12 +29,11 @@ final class SequenceBackwardOps {
      */
     static ScanGrads selectiveScan(OpenClBackend backend, DeviceArena arena, Tensor u, Tensor delta, Tensor a, Tensor b,
                                    Tensor c, Tensor d, Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor dOut) {
-        OpShapes.ScanDims sd = OpShapes.selectiveScan(u, delta, a, b, c, d, z, deltaBias);
+        OpShapes.ScanDims sd = OpShapes.selectiveScanBackward(u, delta, a, b, c, d, z, deltaBias, dOut);
         int bsz = sd.batch(), l = sd.l(), e = sd.e(), n = sd.n();
         if (n > SequenceKernels.MAX_STATE) {
             throw OpShapes.error("selectiveScanBackward", "state size " + n + " exceeds " + SequenceKernels.MAX_STATE, a);
         }
-        OpShapes.gradient("selectiveScanBackward", dOut, u.shape());
         try (Operands ops = backend.operands()) {
             int uo = ops.in(u), dlo = ops.in(delta), ao = ops.in(a), bo = ops.in(b), co = ops.in(c);
             int dOff = ops.opt(d), zo = ops.opt(z), dbo = ops.opt(deltaBias), go = ops.in(dOut);
@@ -89,8 +87,7 @@ final class SequenceBackwardOps {
 
     static ConvGrads causalConv1d(OpenClBackend backend, DeviceArena arena, Tensor x, Tensor weight, Tensor dy,
                                   boolean withBias) {
-        OpShapes.CausalConv1dDims cd = OpShapes.causalConv1d(x, weight, null);
-        OpShapes.gradient("causalConv1dBackward", dy, x.shape());
+        OpShapes.CausalConv1dDims cd = OpShapes.causalConv1dBackward(x, weight, dy);
         int b = cd.b(), l = cd.l(), c = cd.c(), taps = cd.k();
         try (Operands ops = backend.operands()) {
             int xo = ops.in(x), wo = ops.in(weight), go = ops.in(dy);
@@ -129,9 +126,8 @@ final class SequenceBackwardOps {
 
     static ConvGrads conv2d(OpenClBackend backend, DeviceArena arena, Tensor x, Tensor weight, Tensor dy, boolean withBias,
                             int strideH, int strideW, int padH, int padW, int groups) {
-        OpShapes.Conv2dDims cd = OpShapes.conv2d(x, weight, null, strideH, strideW, padH, padW, groups);
+        OpShapes.Conv2dDims cd = OpShapes.conv2dBackward(x, weight, dy, strideH, strideW, padH, padW, groups);
         int o = cd.o();
-        OpShapes.gradient("conv2dBackward", dy, new int[] {cd.n(), o, cd.ho(), cd.wo()});
         try (Operands ops = backend.operands()) {
             int xo = ops.in(x), wo = ops.in(weight), go = ops.in(dy);
             Tensor dx = ops.out(x.shape()), dW = ops.out(weight.shape()), dBias = ops.outIf(withBias, o);
@@ -187,20 +183,13 @@ final class SequenceBackwardOps {
     static Tensor embedding(OpenClBackend backend, DeviceArena arena, Tensor ids, Tensor dOut, int rows) {
         if (!ids.isHost()) throw OpShapes.error("embeddingBackward", "ids must be a host I64/I32 tensor", ids);
         long[] is = ids.toLongArray();
-        if (rows < 0 || dOut.rank() != ids.rank() + 1
-                || !Arrays.equals(Arrays.copyOf(dOut.shape(), ids.rank()), ids.shape())) {
-            throw OpShapes.error("embeddingBackward", "dOut must be [ids..., D] and rows >= 0 (rows " + rows + ")", ids, dOut);
-        }
+        int dim = OpShapes.embeddingBackward(ids, dOut, rows, is);
         if (is.length >= EXACT_FLOAT_INTS || rows >= EXACT_FLOAT_INTS) {
             throw OpShapes.error("embeddingBackward", "more than 2^24 ids or rows", ids, dOut);
         }
-        int dim = dOut.dim(-1);
         float[] index = new float[rows + 1 + is.length];
         int[] count = new int[rows + 1];
-        for (long id : is) {
-            if (id < 0 || id >= rows) throw new IllegalArgumentException("embeddingBackward: id " + id + " outside [0, " + rows + ")");
-            count[(int) id + 1]++;
-        }
+        for (long id : is) count[(int) id + 1]++;
         for (int r = 0; r < rows; r++) count[r + 1] += count[r];
         for (int r = 0; r <= rows; r++) index[r] = count[r];
         for (int p = 0; p < is.length; p++) index[rows + 1 + count[(int) is[p]]++] = p;

@@ -3,7 +3,6 @@ package org.dimba4j.kernels.reference;
 import org.dimba4j.kernels.OpShapes;
 import org.dimba4j.kernels.Tensor;
 
-import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -62,19 +61,11 @@ final class ActivationBackward {
 
     /** dTable[r] = sum of dOut rows whose id is r; ids of shape S, dOut [S..., D], result [rows, D]. */
     static Tensor embedding(Tensor ids, Tensor dOut, int rows) {
-        if (dOut == null || dOut.rank() == 0) throw OpShapes.error("embeddingBackward", "dOut must be [ids..., D]", ids, dOut);
-        int d = dOut.dim(-1);
-        int[] outShape = Arrays.copyOf(ids.shape(), ids.rank() + 1);
-        outShape[ids.rank()] = d;
-        OpShapes.gradient("embeddingBackward", dOut, outShape);
-        if (rows < 0) throw OpShapes.error("embeddingBackward", "rows must be >= 0, got " + rows, ids, dOut);
         long[] is = ids.toLongArray();
+        int d = OpShapes.embeddingBackward(ids, dOut, rows, is);
         float[] g = ReferenceBackend.f(dOut);
         double[] table = new double[Math.multiplyExact(rows, d)];
         for (int r = 0; r < is.length; r++) {
-            if (is[r] < 0 || is[r] >= rows) {
-                throw new IllegalArgumentException("embeddingBackward: id " + is[r] + " outside vocabulary of " + rows);
-            }
             int to = (int) is[r] * d;
             for (int c = 0; c < d; c++) table[to + c] += g[r * d + c];
         }

@@ -20,11 +20,7 @@ final class AttentionBackward {
 
     static AttentionGrads of(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask, Tensor bias,
                              Tensor out, Tensor dOut) {
-        OpShapes.AttentionDims ad = OpShapes.attention(q, k, v, heads, keyMask, bias);
-        OpShapes.gradient("attentionBackward", dOut, q.shape());
-        if (out == null || !java.util.Arrays.equals(out.shape(), q.shape())) {
-            throw OpShapes.error("attentionBackward", "out must have q's shape", q, out);
-        }
+        OpShapes.AttentionDims ad = OpShapes.attentionBackward(q, k, v, heads, keyMask, bias, out, dOut);
         int bsz = ad.batch(), lq = ad.lq(), lk = ad.lk(), d = ad.headDim(), hd = heads * d;
         boolean batchedBias = ad.batchedBias();
         float[] qs = ReferenceBackend.f(q), ks = ReferenceBackend.f(k), vs = ReferenceBackend.f(v);

@@ -13,10 +13,9 @@ final class ConvBackward {
 
     static ConvGrads conv2d(Tensor x, Tensor weight, Tensor dy, boolean withBias, int strideH, int strideW, int padH,
                             int padW, int groups) {
-        OpShapes.Conv2dDims cd = OpShapes.conv2d(x, weight, null, strideH, strideW, padH, padW, groups);
+        OpShapes.Conv2dDims cd = OpShapes.conv2dBackward(x, weight, dy, strideH, strideW, padH, padW, groups);
         int n = cd.n(), c = cd.c(), h = cd.h(), w = cd.w(), o = cd.o(), cg = cd.cg(), kh = cd.kh(), kw = cd.kw();
         int ho = cd.ho(), wo = cd.wo();
-        OpShapes.gradient("conv2dBackward", dy, new int[] {n, o, ho, wo});
         float[] xs = ReferenceBackend.f(x), ws = ReferenceBackend.f(weight), gs = ReferenceBackend.f(dy);
         double[] dx = new double[xs.length], dw = new double[ws.length], db = withBias ? new double[o] : null;
         int og = o / groups;
@@ -50,9 +49,8 @@ final class ConvBackward {
     }
 
     static ConvGrads causalConv1d(Tensor x, Tensor weight, Tensor dy, boolean withBias) {
-        OpShapes.CausalConv1dDims cd = OpShapes.causalConv1d(x, weight, null);
+        OpShapes.CausalConv1dDims cd = OpShapes.causalConv1dBackward(x, weight, dy);
         int bsz = cd.b(), l = cd.l(), c = cd.c(), k = cd.k();
-        OpShapes.gradient("causalConv1dBackward", dy, x.shape());
         float[] xs = ReferenceBackend.f(x), ws = ReferenceBackend.f(weight), gs = ReferenceBackend.f(dy);
         double[] dx = new double[xs.length], dw = new double[ws.length], db = withBias ? new double[c] : null;
         for (int b = 0; b < bsz; b++)

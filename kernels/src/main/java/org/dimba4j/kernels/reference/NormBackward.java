@@ -19,9 +19,7 @@ final class NormBackward {
     private NormBackward() {}
 
     static NormGrads layerNorm(Tensor x, Tensor weight, float eps, Tensor dy) {
-        int c = x.dim(-1), rows = Shape.rows(x.shape());
-        OpShapes.channelParams("layerNormBackward", x, c, weight, null);
-        OpShapes.gradient("layerNormBackward", dy, x.shape());
+        int c = OpShapes.rowNormBackward("layerNormBackward", x, weight, dy), rows = Shape.rows(x.shape());
         float[] xs = ReferenceBackend.f(x), w = weight == null ? null : ReferenceBackend.f(weight), g = ReferenceBackend.f(dy);
         float[] dx = new float[xs.length];
         double[] dw = new double[c], db = new double[c], xhat = new double[c];
@@ -55,9 +53,7 @@ final class NormBackward {
     }
 
     static NormGrads rmsNorm(Tensor x, Tensor weight, float eps, Tensor dy) {
-        int c = x.dim(-1), rows = Shape.rows(x.shape());
-        OpShapes.channelParams("rmsNormBackward", x, c, weight, null);
-        OpShapes.gradient("rmsNormBackward", dy, x.shape());
+        int c = OpShapes.rowNormBackward("rmsNormBackward", x, weight, dy), rows = Shape.rows(x.shape());
         float[] xs = ReferenceBackend.f(x), w = weight == null ? null : ReferenceBackend.f(weight), g = ReferenceBackend.f(dy);
         float[] dx = new float[xs.length];
         double[] dw = new double[c];

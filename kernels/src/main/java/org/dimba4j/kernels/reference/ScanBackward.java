@@ -23,8 +23,7 @@ final class ScanBackward {
 
     static ScanGrads of(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z, Tensor deltaBias,
                         boolean deltaSoftplus, Tensor dOut) {
-        OpShapes.ScanDims sd = OpShapes.selectiveScan(u, delta, a, b, c, d, z, deltaBias);
-        OpShapes.gradient("selectiveScanBackward", dOut, u.shape());
+        OpShapes.ScanDims sd = OpShapes.selectiveScanBackward(u, delta, a, b, c, d, z, deltaBias, dOut);
         int bsz = sd.batch(), l = sd.l(), e = sd.e(), n = sd.n();
         float[] us = ReferenceBackend.f(u), dl = ReferenceBackend.f(delta), as = ReferenceBackend.f(a);
         float[] bs = ReferenceBackend.f(b), cs = ReferenceBackend.f(c), dy = ReferenceBackend.f(dOut);
