@@ -34,7 +34,9 @@ final class AttentionBackward {
             for (int h = 0; h < heads; h++) {
                 for (int i = 0; i < lq; i++) {
                     int qo = (b * lq + i) * hd + h * d;
-                    if (!probabilities(qs, ks, m, bb, p, b, h, i, qo, lq, lk, heads, d, scale, batchedBias)) continue;
+                    double z = AttentionScores.numerators(qs, ks, m, bb, p, b, h, i, lq, lk, heads, d, scale, batchedBias);
+                    if (z == 0) continue; // every key masked: the output was zero
+                    for (int j = 0; j < lk; j++) p[j] /= z;
                     double di = 0;
                     for (int c = 0; c < d; c++) di += (double) dos[qo + c] * os[qo + c];
                     for (int j = 0; j < lk; j++) {
@@ -54,41 +56,7 @@ final class AttentionBackward {
                 }
             }
         }
-        return new AttentionGrads(Tensor.of(narrow(dq), q.shape()), Tensor.of(narrow(dk), k.shape()),
-                Tensor.of(narrow(dv), v.shape()));
-    }
-
-    /** Fills p with softmax_j(s_ij) of query row i of head h, as the forward computes it; false when every key is masked. */
-    private static boolean probabilities(float[] qs, float[] ks, float[] m, float[] bb, double[] p, int b, int h, int i,
-                                         int qo, int lq, int lk, int heads, int d, float scale, boolean batchedBias) {
-        int hd = heads * d;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < lk; j++) {
-            if (m != null && m[b * lk + j] == 0f) {
-                p[j] = Double.NEGATIVE_INFINITY;
-                continue;
-            }
-            double dot = 0;
-            for (int c = 0; c < d; c++) dot += (double) qs[qo + c] * ks[(b * lk + j) * hd + h * d + c];
-            dot *= scale;
-            if (bb != null) dot += bb[(((batchedBias ? b * heads : 0) + h) * lq + i) * lk + j];
-            p[j] = dot;
-            max = Math.max(max, dot);
-        }
-        if (max == Double.NEGATIVE_INFINITY) return false;
-        double z = 0;
-        for (int j = 0; j < lk; j++) {
-            p[j] = p[j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(p[j] - max);
-            z += p[j];
-        }
-        for (int j = 0; j < lk; j++) p[j] /= z;
-        return true;
-    }
-
-    /** Double accumulators rounded to f32 (shared by the reference backward ops). */
-    static float[] narrow(double[] a) {
-        float[] o = new float[a.length];
-        for (int i = 0; i < a.length; i++) o[i] = (float) a[i];
-        return o;
+        return new AttentionGrads(ReferenceBackend.out(dq, q.shape()), ReferenceBackend.out(dk, k.shape()),
+                ReferenceBackend.out(dv, v.shape()));
     }
 }

@@ -44,8 +44,8 @@ final class ConvBackward {
                 }
             }
         }
-        return new ConvGrads(f32(dx, x.shape()), f32(dw, weight.shape()),
-                db == null ? null : f32(db, new int[] {o}));
+        return new ConvGrads(ReferenceBackend.out(dx, x.shape()), ReferenceBackend.out(dw, weight.shape()),
+                db == null ? null : ReferenceBackend.out(db, o));
     }
 
     static ConvGrads causalConv1d(Tensor x, Tensor weight, Tensor dy, boolean withBias) {
@@ -66,14 +66,7 @@ final class ConvBackward {
                         dw[ch * k + q] += gy * xs[xi];
                     }
                 }
-        return new ConvGrads(f32(dx, x.shape()), f32(dw, weight.shape()),
-                db == null ? null : f32(db, new int[] {c}));
-    }
-
-    /** The double accumulators rounded once, in the given shape. */
-    private static Tensor f32(double[] v, int[] shape) {
-        float[] o = new float[v.length];
-        for (int i = 0; i < v.length; i++) o[i] = (float) v[i];
-        return Tensor.of(o, shape);
+        return new ConvGrads(ReferenceBackend.out(dx, x.shape()), ReferenceBackend.out(dw, weight.shape()),
+                db == null ? null : ReferenceBackend.out(db, c));
     }
 }

@@ -49,7 +49,7 @@ final class NormBackward {
         }
         Tensor dxT = Tensor.of(dx, x.shape());
         if (w == null) return new NormGrads(dxT, null, null);
-        return new NormGrads(dxT, Tensor.of(AttentionBackward.narrow(dw), c), Tensor.of(AttentionBackward.narrow(db), c));
+        return new NormGrads(dxT, ReferenceBackend.out(dw, c), ReferenceBackend.out(db, c));
     }
 
     static NormGrads rmsNorm(Tensor x, Tensor weight, float eps, Tensor dy) {
@@ -73,7 +73,7 @@ final class NormBackward {
                 dx[base + i] = (float) (inv * gi - xs[base + i] * inv * inv * inv * meanGx);
             }
         }
-        return new NormGrads(Tensor.of(dx, x.shape()), w == null ? null : Tensor.of(AttentionBackward.narrow(dw), c), null);
+        return new NormGrads(Tensor.of(dx, x.shape()), w == null ? null : ReferenceBackend.out(dw, c), null);
     }
 
     static Tensor softmax(Tensor y, Tensor dy) {

@@ -31,6 +31,13 @@ public class ReferenceBackend implements Backend {
         return Tensor.of(data, shape);
     }
 
+    /** Double accumulators rounded to f32 once (the backward ops sum in double). */
+    protected static Tensor out(double[] acc, int... shape) {
+        float[] o = new float[acc.length];
+        for (int i = 0; i < acc.length; i++) o[i] = (float) acc[i];
+        return Tensor.of(o, shape);
+    }
+
     @Override
     public Tensor upload(Tensor host) {
         return host;
@@ -102,25 +109,8 @@ public class ReferenceBackend implements Backend {
         for (int b = 0; b < bsz; b++) {
             for (int h = 0; h < heads; h++) {
                 for (int i = 0; i < lq; i++) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < lk; j++) {
-                        if (m != null && m[b * lk + j] == 0f) {
-                            s[j] = Double.NEGATIVE_INFINITY;
-                            continue;
-                        }
-                        double dot = 0;
-                        for (int c = 0; c < d; c++) dot += (double) qs[(b * lq + i) * hd + h * d + c] * ks[(b * lk + j) * hd + h * d + c];
-                        dot *= scale;
-                        if (bb != null) dot += bb[(((batchedBias ? b * heads : 0) + h) * lq + i) * lk + j];
-                        s[j] = dot;
-                        max = Math.max(max, dot);
-                    }
-                    if (max == Double.NEGATIVE_INFINITY) continue; // every key masked: zeros
-                    double z = 0;
-                    for (int j = 0; j < lk; j++) {
-                        s[j] = s[j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(s[j] - max);
-                        z += s[j];
-                    }
+                    double z = AttentionScores.numerators(qs, ks, m, bb, s, b, h, i, lq, lk, heads, d, scale, batchedBias);
+                    if (z == 0) continue; // every key masked: zeros
                     for (int c = 0; c < d; c++) {
                         double acc = 0;
                         for (int j = 0; j < lk; j++) acc += s[j] * vs[(b * lk + j) * hd + h * d + c];

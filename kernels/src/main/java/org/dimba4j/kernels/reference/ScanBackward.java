@@ -4,6 +4,8 @@ import org.dimba4j.kernels.OpShapes;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.kernels.grad.ScanGrads;
 
+import static org.dimba4j.kernels.reference.ReferenceBackend.out;
+
 /**
  * The selective scan's backward in plain loops, the gradients torch autograd gives through mamba_ssm's
  * selective_scan_ref. Per (batch, channel) the forward runs once more keeping every state h_t (L x N doubles,
@@ -83,15 +85,8 @@ final class ScanBackward {
                 }
             }
         }
-        return new ScanGrads(f32(du, u.shape()), f32(dDelta, u.shape()), f32(dA, a.shape()), f32(dB, b.shape()),
-                f32(dC, c.shape()), dD == null ? null : f32(dD, d.shape()), dz == null ? null : f32(dz, u.shape()),
-                dBias == null ? null : f32(dBias, deltaBias.shape()));
-    }
-
-    /** The double accumulators rounded once, in the given shape. */
-    private static Tensor f32(double[] v, int[] shape) {
-        float[] o = new float[v.length];
-        for (int i = 0; i < v.length; i++) o[i] = (float) v[i];
-        return Tensor.of(o, shape);
+        return new ScanGrads(out(du, u.shape()), out(dDelta, u.shape()), out(dA, a.shape()), out(dB, b.shape()),
+                out(dC, c.shape()), dD == null ? null : out(dD, d.shape()), dz == null ? null : out(dz, u.shape()),
+                dBias == null ? null : out(dBias, deltaBias.shape()));
     }
 }
