@@ -61,18 +61,8 @@ abstract class BackwardKernels extends SequenceKernels {
         int len = n1;
         int base = row * len;
         boolean layer = n2 != NORM_RMS;
-        float mean = 0f;
-        if (layer) {
-            float s = 0f;
-            for (int k = lid; k < len; k += NORM_WG) s += ld(aOff + base + k);
-            mean = groupReduce(s, false) / len;
-        }
-        float ss = 0f;
-        for (int k = lid; k < len; k += NORM_WG) {
-            float dv = ld(aOff + base + k) - mean;
-            ss += dv * dv;
-        }
-        float rstd = rsqrt(groupReduce(ss, false) / len + f0);
+        float mean = segmentMean(base, len, layer);
+        float rstd = segmentRstd(base, len, mean);
         float sg = 0f;
         float sgx = 0f;
         for (int k = lid; k < len; k += NORM_WG) {

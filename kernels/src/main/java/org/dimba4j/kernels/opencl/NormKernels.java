@@ -28,6 +28,27 @@ abstract class NormKernels extends ElementwiseKernels {
         return r;
     }
 
+    /** Mean of the len elements at aOff + base, or 0 when not {@code centred} (RMSNorm); the whole work-group calls it. */
+    float segmentMean(int base, int len, boolean centred) {
+        float mean = 0f;
+        if (centred) {
+            float s = 0f;
+            for (int k = getLocalId(0); k < len; k += NORM_WG) s += ld(aOff + base + k);
+            mean = groupReduce(s, false) / len;
+        }
+        return mean;
+    }
+
+    /** 1 / sqrt(mean((x - mean)^2) + eps f0) over the same elements: PyTorch's second pass (centred variance). */
+    float segmentRstd(int base, int len, float mean) {
+        float ss = 0f;
+        for (int k = getLocalId(0); k < len; k += NORM_WG) {
+            float dv = ld(aOff + base + k) - mean;
+            ss += dv * dv;
+        }
+        return rsqrt(groupReduce(ss, false) / len + f0);
+    }
+
     /**
      * Normalises segment {@code getGroupId(0)} of n1 contiguous elements (n0 segments): n2 = LayerNorm, RMSNorm,
      * softmax or GroupNorm. Element k of segment q uses channel (q % n4) * n5 + k / n3 for weight (bOff) and bias
@@ -49,18 +70,8 @@ abstract class NormKernels extends ElementwiseKernels {
             float inv = 1f / groupReduce(z, false);
             for (int k = lid; k < len; k += NORM_WG) st(oOff + base + k, exp(ld(aOff + base + k) - m) * inv);
         } else {
-            float mean = 0f;
-            if (n2 != NORM_RMS) {
-                float s = 0f;
-                for (int k = lid; k < len; k += NORM_WG) s += ld(aOff + base + k);
-                mean = groupReduce(s, false) / len;
-            }
-            float ss = 0f;
-            for (int k = lid; k < len; k += NORM_WG) {
-                float dv = ld(aOff + base + k) - mean;
-                ss += dv * dv;
-            }
-            float inv = rsqrt(groupReduce(ss, false) / len + f0);
+            float mean = segmentMean(base, len, n2 != NORM_RMS);
+            float inv = segmentRstd(base, len, mean);
             for (int k = lid; k < len; k += NORM_WG) {
                 int ch = chBase + k / n3;
                 float y = (ld(aOff + base + k) - mean) * inv;
