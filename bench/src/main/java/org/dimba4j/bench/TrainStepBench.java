@@ -32,7 +32,7 @@ public class TrainStepBench extends BenchBase {
 
     @Setup
     public void setup() {
-        Parameters params = Parameters.copyOf(new RandomDimbaWeights(config, true, 42), cpu);
+        Parameters params = RandomDimbaWeights.of(config, true, 42);
         trainer = new DimbaTrainer(config, params, cpu, EpsilonMseLoss.dimba(), AdamW.of(cpu, 1e-4, 0.03));
         inference = Dimba.of(config, params, cpu);
         x0 = random(1, BATCH, 4, SIDE, SIDE);

@@ -50,6 +50,11 @@ public final class Parameters implements TensorSource {
         return new Parameters(m, description);
     }
 
+    /** How many numbers the tensors hold together (the model's parameter count, buffers included). */
+    public long elementCount() {
+        return tensors.values().stream().mapToLong(Tensor::numel).sum();
+    }
+
     /** The tensors by name, in order (unmodifiable). */
     public Map<String, Tensor> asMap() {
         return tensors;

@@ -6,6 +6,7 @@ import org.dimba4j.kernels.Backends;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.model.dimba.Dimba;
 import org.dimba4j.model.dimba.DimbaConfig;
+import org.dimba4j.train.Parameters;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -54,8 +55,8 @@ public final class ForwardProbe {
         DimbaConfig config = new DimbaConfig(side, 2, 4, hidden, depth, heads, 4.0, 1.0, true, true, captionChannels,
                 1.0, captionTokens, 16, 4, 2);
         Backend be = Backends.cpu();
-        RandomDimbaWeights weights = new RandomDimbaWeights(config, variant.mambaLayers, 42);
-        long parameters = weights.parameters();
+        Parameters weights = RandomDimbaWeights.of(config, variant.mambaLayers, 42);
+        long parameters = weights.elementCount();
         SplittableRandom rnd = new SplittableRandom(7);
         Tensor x = randn(rnd, 1, 4, side, side), t = Tensor.of(new float[] {500f}, 1);
         Tensor y = randn(rnd, 1, 1, captionTokens, captionChannels);

@@ -1,14 +1,13 @@
 package org.dimba4j.bench.hybrid;
 
-import org.dimba4j.io.TensorSource;
 import org.dimba4j.kernels.Shape;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.model.dimba.DimbaConfig;
 import org.dimba4j.model.dimba.DimbaKeys;
+import org.dimba4j.train.Parameters;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -18,19 +17,20 @@ import java.util.SplittableRandom;
  * timings): linear weights N(0, 0.02), biases 0, scale-shift tables N(0, 1)/sqrt(C), Mamba's S4D-real
  * {@code A_log = log(1..d_state)}, {@code D = 1} and a dt bias giving dt in [0.001, 0.1].
  */
-public final class RandomDimbaWeights implements TensorSource {
-    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
-    private final String description;
+public final class RandomDimbaWeights {
+    private RandomDimbaWeights() {}
 
     /** @param mambaLayers false for the pure-attention stack ({@code Dimba.attentionOnly}) */
-    public RandomDimbaWeights(DimbaConfig config, boolean mambaLayers, long seed) {
+    public static Parameters of(DimbaConfig config, boolean mambaLayers, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (var e : DimbaKeys.expected(config, mambaLayers).entrySet()) {
             if (e.getKey().equals(DimbaKeys.POS_EMBED)) continue; // optional buffer, recomputed per forward
             tensors.put(e.getKey(), Tensor.of(values(e.getKey(), e.getValue(), rnd), e.getValue()));
         }
-        description = "random weights (seed " + seed + ", hidden " + config.hiddenSize() + ", depth " + config.depth()
+        String description = "random weights (seed " + seed + ", hidden " + config.hiddenSize() + ", depth " + config.depth()
                 + (mambaLayers ? ", " + config.mambaDepth() + " Mamba layers)" : ", no Mamba layers)");
+        return Parameters.of(tensors, description);
     }
 
     private static float[] values(String name, int[] shape, SplittableRandom rnd) {
@@ -56,27 +56,5 @@ public final class RandomDimbaWeights implements TensorSource {
             for (int i = 0; i < v.length; i++) v[i] = (float) (rnd.nextGaussian() * 0.02);
         }
         return v;
-    }
-
-    /** Parameters held, in floats. */
-    long parameters() {
-        return tensors.values().stream().mapToLong(Tensor::numel).sum();
-    }
-
-    @Override
-    public Set<String> names() {
-        return tensors.keySet();
-    }
-
-    @Override
-    public Tensor get(String name) {
-        Tensor t = tensors.get(name);
-        if (t == null) throw new IllegalArgumentException(description + ": no tensor " + name);
-        return t;
-    }
-
-    @Override
-    public String description() {
-        return description;
     }
 }

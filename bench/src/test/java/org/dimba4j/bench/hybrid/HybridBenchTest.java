@@ -6,6 +6,7 @@ import org.dimba4j.kernels.Tensor;
 import org.dimba4j.model.dimba.Dimba;
 import org.dimba4j.model.dimba.DimbaConfig;
 import org.dimba4j.model.dimba.DimbaKeys;
+import org.dimba4j.train.Parameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,19 +29,19 @@ class HybridBenchTest {
     @Test
     void randomWeightsHoldExactlyTheExpectedTensorsAndAreSeeded() {
         for (boolean mamba : new boolean[] {true, false}) {
-            RandomDimbaWeights w = new RandomDimbaWeights(TINY, mamba, 1);
+            Parameters w = RandomDimbaWeights.of(TINY, mamba, 1);
             var expected = DimbaKeys.expected(TINY, mamba);
             assertEquals(expected.size() - 1, w.names().size(), "all but the optional pos_embed");
             for (String n : w.names()) assertArrayEquals(expected.get(n), w.get(n).shape(), n);
             long params = expected.entrySet().stream().filter(e -> !e.getKey().equals(DimbaKeys.POS_EMBED))
                     .mapToLong(e -> Shape.numel(e.getValue())).sum();
-            assertEquals(params, w.parameters());
+            assertEquals(params, w.elementCount());
         }
         String name = "blocks.1.mlp.fc1.weight";
-        assertArrayEquals(new RandomDimbaWeights(TINY, true, 5).get(name).toFloatArray(),
-                new RandomDimbaWeights(TINY, false, 5).get(name).toFloatArray());
+        assertArrayEquals(RandomDimbaWeights.of(TINY, true, 5).get(name).toFloatArray(),
+                RandomDimbaWeights.of(TINY, false, 5).get(name).toFloatArray());
         // S4D-real init of A: log(1..d_state) along each row
-        float[] aLog = new RandomDimbaWeights(TINY, true, 5).get("mamba_blocks.0.mixer.A_b_log").toFloatArray();
+        float[] aLog = RandomDimbaWeights.of(TINY, true, 5).get("mamba_blocks.0.mixer.A_b_log").toFloatArray();
         assertEquals(Math.log(16), aLog[15], 1e-6);
         assertEquals(0, aLog[16], 0);
     }
@@ -52,8 +53,8 @@ class HybridBenchTest {
         float[] yv = new float[8 * 24];
         for (int i = 0; i < yv.length; i++) yv[i] = (float) Math.sin(i);
         Tensor y = Tensor.of(yv, 1, 1, 8, 24);
-        try (Dimba hybrid = Dimba.of(TINY, new RandomDimbaWeights(TINY, true, 3), be);
-             Dimba attention = Dimba.attentionOnly(TINY, new RandomDimbaWeights(TINY, false, 3), be)) {
+        try (Dimba hybrid = Dimba.of(TINY, RandomDimbaWeights.of(TINY, true, 3), be);
+             Dimba attention = Dimba.attentionOnly(TINY, RandomDimbaWeights.of(TINY, false, 3), be)) {
             float[] h = hybrid.forward(x, t, y, null).toFloatArray(), a = attention.forward(x, t, y, null).toFloatArray();
             double diff = 0;
             for (int i = 0; i < h.length; i++) {
