@@ -25,8 +25,12 @@ public final class DimbaTrainer {
      */
     public static final Set<String> BUFFERS = Set.of(DimbaKeys.POS_EMBED, "y_embedder.y_embedding");
 
-    /** What one step produced: the loss [1] and the gradients by parameter name, on the trainer's backend. */
-    public record Step(Tensor loss, Map<String, Tensor> gradients) {}
+    /**
+     * What one step produced: the loss [1] (batch mean of mse + vb), the per-sample terms {@code mse} [B] and
+     * {@code vb} [B] (null without learned sigma) on the host, and the gradients by parameter name on the trainer's
+     * backend.
+     */
+    public record Step(Tensor loss, float[] mse, float[] vb, Map<String, Tensor> gradients) {}
 
     private final DimbaConfig config;
     private final Backend be;
@@ -75,7 +79,7 @@ public final class DimbaTrainer {
             Tensor gi = g.get(parameters.get(name));
             if (gi != null) grads.put(name, gi);
         }
-        return new Step(l, grads);
+        return new Step(l, null, null, grads);
     }
 
     /** {@link #gradients}, then one optimizer step over the parameters that received a gradient. */

@@ -1,0 +1,16 @@
+package org.dimba4j.train.data;
+
+import org.dimba4j.kernels.Tensor;
+
+/**
+ * One training example as the denoiser's objective needs it: the VAE posterior of the image (unscaled, as
+ * {@code AutoencoderKL.encode} gives it; the trainer samples {@code mean + exp(logvar / 2) * noise} each step, then
+ * multiplies by the VAE scaling factor, as the official loop does) and the caption's T5 features with their mask.
+ *
+ * @param id           where the example came from (the image's file name), for error messages and logs
+ * @param latentMean   [4, h, w]
+ * @param latentLogvar [4, h, w]
+ * @param caption      T5 last hidden state [L, caption_channels], padded to the transformer's model_max_length
+ * @param captionMask  [L], 1 for tokens and 0 for padding
+ */
+public record TrainingExample(String id, Tensor latentMean, Tensor latentLogvar, Tensor caption, Tensor captionMask) {}
