@@ -59,7 +59,9 @@ public class CpuBackend extends ReferenceBackend {
             float[] bs = floats(bias);
             for (int r = 0; r < rows; r++) System.arraycopy(bs, 0, o, r * outF, outF);
         }
-        Gemm.gemm(rows, outF, in, xs, 0, in, 1, MatrixView.of(weight, 0, in, true), o, 0, outF, bias != null, true);
+        PackedB packed = WeightPacks.SHARED.lookup(weight, in, outF);
+        if (packed != null) Gemm.gemm(rows, outF, in, xs, 0, in, 1, packed, o, 0, outF, bias != null, true);
+        else Gemm.gemm(rows, outF, in, xs, 0, in, 1, MatrixView.of(weight, 0, in, true), o, 0, outF, bias != null, true);
         return Tensor.of(o, ld.outShape());
     }
 
