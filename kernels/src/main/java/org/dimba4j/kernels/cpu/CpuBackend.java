@@ -13,8 +13,8 @@ import java.util.Arrays;
 
 /**
  * The CPU backend: Vector API kernels ({@link Gemm}, {@link Attention}, {@link SelectiveScan}, ...) on a shared
- * fork/join pool. Argument checking mirrors the reference; anything not worth a fast kernel (layout ops, which
- * are memory copies either way) is inherited from the reference loops.
+ * fork/join pool. Argument checking mirrors the reference; the few ops not worth a fast kernel (pad2d, full
+ * and the embedding backward) are inherited from the reference loops.
  */
 public class CpuBackend extends ReferenceBackend {
     /** Products below this many multiply-adds run on the calling thread. */
@@ -331,7 +331,35 @@ public class CpuBackend extends ReferenceBackend {
         return reduce(Reductions.Kind.MAX, x, dim);
     }
 
-    // ---- layout (slice, concat and flip are already row copies in the reference) ----
+    // ---- layout: bulk row copies (threads for big ones), mapped f16/bf16 inputs widened only where read ----
+
+    @Override
+    public Tensor slice(Tensor x, int dim, int start, int end) {
+        OpShapes.AxisDims ad = OpShapes.slice(x, dim, start, end);
+        int[] s = x.shape();
+        s[ad.axis()] = end - start;
+        return Tensor.of(Layout.slice(x, ad.outer(), ad.len(), ad.inner(), start, end), s);
+    }
+
+    @Override
+    public Tensor concat(int dim, Tensor... xs) {
+        OpShapes.AxisDims ad = OpShapes.around("concat", xs[0], dim);
+        int[] s = OpShapes.concat(ad.axis(), xs);
+        return Tensor.of(Layout.concat(xs, ad.axis(), ad.outer(), ad.inner(), s[ad.axis()]), s);
+    }
+
+    @Override
+    public Tensor flip(Tensor x, int dim) {
+        OpShapes.AxisDims ad = OpShapes.around("flip", x, dim);
+        return Tensor.of(Layout.flip(x, ad.outer(), ad.len(), ad.inner()), x.shape());
+    }
+
+    @Override
+    public Tensor embedding(Tensor table, Tensor ids) {
+        long[] is = ids.toLongArray();
+        int[] s = OpShapes.embedding(table, ids, is);
+        return Tensor.of(Layout.embedding(table, is, table.dim(1)), s);
+    }
 
     @Override
     public Tensor permute(Tensor x, int... axes) {
