@@ -19,15 +19,15 @@ import java.util.Map;
  * f32) and tokenizer/ (copied from the tiny reference model: its ids are valid for any T5 vocabulary). The text
  * encoder (synthetic bf16 T5-XXL) is written by the script. Parts already present are kept.
  *
- * <p>Usage: SyntheticDimbaModel DIR CONFIG_NAME TINY_REFERENCE_DIR
+ * <p>Usage: SyntheticDimbaModel DIR CONFIG TINY_REFERENCE_DIR, CONFIG one of {@link DimbaConfig#NAMES} or a config.json
  */
 public final class SyntheticDimbaModel {
     private SyntheticDimbaModel() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) throw new IllegalArgumentException("usage: SyntheticDimbaModel DIR CONFIG_NAME TINY_REFERENCE_DIR");
+        if (args.length != 3) throw new IllegalArgumentException("usage: SyntheticDimbaModel DIR CONFIG TINY_REFERENCE_DIR");
         Path dir = Path.of(args[0]), tiny = Path.of(args[2]);
-        DimbaConfig config = DimbaConfig.named(args[1]);
+        DimbaConfig config = args[1].endsWith(".json") ? DimbaConfig.load(Path.of(args[1])) : DimbaConfig.named(args[1]);
         Path transformer = dir.resolve("transformer");
         if (!Files.isRegularFile(transformer.resolve("model.safetensors"))) {
             Files.createDirectories(transformer);
