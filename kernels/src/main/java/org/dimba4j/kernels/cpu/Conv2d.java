@@ -1,6 +1,7 @@
 package org.dimba4j.kernels.cpu;
 
 import org.dimba4j.kernels.DType;
+import org.dimba4j.kernels.OpShapes;
 import org.dimba4j.kernels.Tensor;
 
 /**
@@ -18,27 +19,28 @@ final class Conv2d {
 
     private Conv2d() {}
 
-    static float[] run(float[] x, Tensor weight, float[] bias, int n, int c, int h, int w, int o, int kh, int kw,
-                       int sh, int sw, int ph, int pw, int groups, int ho, int wo) {
-        int cg = c / groups, og = o / groups, k = cg * kh * kw, plane = ho * wo;
-        boolean direct = kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+    static float[] run(float[] x, Tensor weight, float[] bias, ConvGeometry g) {
+        OpShapes.Conv2dDims d = g.dims();
+        int n = d.n(), c = d.c(), h = d.h(), w = d.w(), o = d.o(), ho = d.ho(), wo = d.wo(), groups = g.groups();
+        int cg = d.cg(), og = g.og(), k = g.k(), plane = g.plane();
+        boolean direct = g.direct();
         int band = direct ? ho : Math.max(1, Math.min(ho, COL_BUDGET / Math.max(1, k * wo)));
         float[] out = new float[Math.multiplyExact(n, Math.multiplyExact(o, plane))];
         float[] col = direct ? null : new float[k * band * wo];
         float[] wf = weights(weight, o * k);
         for (int b = 0; b < n; b++) {
-            for (int g = 0; g < groups; g++) {
-                int xBase = (b * c + g * cg) * h * w, oBase = (b * o + g * og) * plane;
+            for (int gi = 0; gi < groups; gi++) {
+                int xBase = (b * c + gi * cg) * h * w, oBase = (b * o + gi * og) * plane;
                 for (int i0 = 0; i0 < ho; i0 += band) {
                     int rows = Math.min(band, ho - i0), pt = rows * wo;
                     MatrixView cv;
                     if (direct) {
                         cv = new MatrixView(x, null, DType.F32, xBase + i0 * wo, h * w, 1);
                     } else {
-                        im2col(x, xBase, h, w, cg, kh, kw, sh, sw, ph, pw, i0, rows, wo, col);
+                        im2col(x, xBase, g, i0, rows, col);
                         cv = new MatrixView(col, null, DType.F32, 0, pt, 1);
                     }
-                    Gemm.gemm(og, pt, k, wf, g * og * k, k, 1, cv, out, oBase + i0 * wo, plane, false, true);
+                    Gemm.gemm(og, pt, k, wf, gi * og * k, k, 1, cv, out, oBase + i0 * wo, plane, false, true);
                 }
             }
         }
@@ -68,9 +70,10 @@ final class Conv2d {
      * col[(ic, u, v)][p] for output rows [i0, i0+rows): the input pixel each kernel tap sees, 0 in the padding.
      * Channels are shared out over the pool (each writes its own kh*kw rows of col).
      */
-    static void im2col(float[] x, int xBase, int h, int w, int cg, int kh, int kw, int sh, int sw, int ph, int pw,
-                       int i0, int rows, int wo, float[] col) {
-        int pt = rows * wo;
+    static void im2col(float[] x, int xBase, ConvGeometry g, int i0, int rows, float[] col) {
+        OpShapes.Conv2dDims cd = g.dims();
+        int h = cd.h(), w = cd.w(), cg = cd.cg(), kh = cd.kh(), kw = cd.kw(), wo = cd.wo();
+        int sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw(), pt = rows * wo;
         Parallel.forRange(cg, 1, (long) cg * kh * kw * pt, (c0, c1) -> {
             for (int ic = c0; ic < c1; ic++) {
                 for (int u = 0; u < kh; u++) {

@@ -223,8 +223,7 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW, int groups) {
         OpShapes.Conv2dDims d = OpShapes.conv2d(x, weight, bias, strideH, strideW, padH, padW, groups);
-        float[] out = Conv2d.run(floats(x), weight, floats(bias), d.n(), d.c(), d.h(), d.w(), d.o(), d.kh(), d.kw(),
-                strideH, strideW, padH, padW, groups, d.ho(), d.wo());
+        float[] out = Conv2d.run(floats(x), weight, floats(bias), new ConvGeometry(d, strideH, strideW, padH, padW, groups));
         return Tensor.of(out, d.n(), d.o(), d.ho(), d.wo());
     }
 
@@ -273,8 +272,8 @@ public class CpuBackend extends ReferenceBackend {
     public ConvGrads conv2dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias,
             int strideH, int strideW, int padH, int padW, int groups) {
         OpShapes.Conv2dDims d = OpShapes.conv2dBackward(x, weight, dy, strideH, strideW, padH, padW, groups);
-        Conv2dBackward.Grads g = Conv2dBackward.run(floats(x), floats(weight), floats(dy), withBias, d.n(), d.c(), d.h(),
-                d.w(), d.o(), d.kh(), d.kw(), strideH, strideW, padH, padW, groups, d.ho(), d.wo());
+        Conv2dBackward.Grads g = Conv2dBackward.run(floats(x), floats(weight), floats(dy), withBias,
+                new ConvGeometry(d, strideH, strideW, padH, padW, groups));
         return new ConvGrads(Tensor.of(g.dx(), x.shape()), Tensor.of(g.dw(), weight.shape()),
                 withBias ? Tensor.of(g.dBias(), d.o()) : null);
     }
