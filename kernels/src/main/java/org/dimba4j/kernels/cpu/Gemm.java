@@ -38,7 +38,7 @@ final class Gemm {
             return;
         }
         long work = parallel ? (long) m * n * k : 0;
-        if (n >= 2 * Parallel.THREADS * NR || m < 2 * MR) {
+        if (n >= 2 * Parallel.threads() * NR || m < 2 * MR) {
             Parallel.forRange(n, NR, work, (j0, j1) -> block(0, m, j0, j1, k, a, aOff, aRs, aCs, b, c, cOff, ldc, accumulate));
         } else {
             Parallel.forRange(m, MR, work, (i0, i1) -> block(i0, i1, 0, n, k, a, aOff, aRs, aCs, b, c, cOff, ldc, accumulate));
