@@ -52,7 +52,7 @@ final class Copies {
     static void blocks(Tensor src, long srcOff, long srcStride, float[] dst, int dstOff, int dstStride, int blocks, int len) {
         if (blocks == 0 || len == 0) return;
         long total = (long) blocks * len;
-        int pieces = total < (1 << 18) ? 1 : Parallel.THREADS;
+        int pieces = total < (1 << 18) ? 1 : Parallel.threads();
         Parallel.forEach(pieces, true, t -> {
             long e0 = total * t / pieces, e1 = total * (t + 1) / pieces;
             while (e0 < e1) {

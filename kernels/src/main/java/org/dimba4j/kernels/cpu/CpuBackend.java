@@ -10,6 +10,7 @@ import org.dimba4j.kernels.grad.ScanGrads;
 import org.dimba4j.kernels.reference.ReferenceBackend;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The CPU backend: Vector API kernels ({@link Gemm}, {@link Attention}, {@link SelectiveScan}, ...) on a shared
@@ -23,6 +24,14 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /**
+     * Runs {@code body} with the CPU kernels it calls (on this thread) split over a pool of {@code threads} threads
+     * instead of {@code -Ddimba.threads} (default: the core count). Results are the same bits for every count.
+     */
+    public static <T> T withThreads(int threads, Supplier<T> body) {
+        return Parallel.withThreads(threads, body);
     }
 
     static float[] floats(Tensor t) {

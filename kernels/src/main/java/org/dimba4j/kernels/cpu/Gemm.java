@@ -101,7 +101,7 @@ final class Gemm {
 
     /** Rows or column panels, whichever splits into THREADS more equal shares (rows on a tie: A is packed once). */
     private static boolean splitByRows(int m, int panels) {
-        int t = Parallel.THREADS, rowTiles = (m + MR - 1) / MR;
+        int t = Parallel.threads(), rowTiles = (m + MR - 1) / MR;
         if (t == 1) return true;
         double rows = rowTiles / (double) (t * ((rowTiles + t - 1) / t)), cols = panels / (double) (t * ((panels + t - 1) / t));
         return rows >= cols;
