@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 DevicesCommand.class,
                 GenerateCommand.class,
                 ForwardCommand.class,
+                GradCommand.class,
                 ImportOfficialCommand.class,
         })
 public final class Main implements Runnable {
