@@ -54,6 +54,11 @@ public final class AdamW {
 
     /** One step of one parameter; returns its new value (the moments are kept under {@code name}). */
     public Tensor step(String name, Tensor param, Tensor grad) {
+        return step(name, param, grad, lr);
+    }
+
+    /** One step of one parameter at learning rate {@code lr} (a schedule's value) instead of the constructor's. */
+    public Tensor step(String name, Tensor param, Tensor grad, double lr) {
         if (!java.util.Arrays.equals(param.shape(), grad.shape())) {
             throw new IllegalArgumentException("AdamW: gradient of " + name + " is " + grad + ", the parameter " + param);
         }
@@ -71,6 +76,25 @@ public final class AdamW {
         p = be.add(p, be.scale(be.div(m, denom), (float) -(lr / biasCorrection1)));
         state.put(name, new Moments(m, v, t));
         return p;
+    }
+
+    /** The names of the parameters that have state (took at least one step). */
+    public java.util.Set<String> stateNames() {
+        return java.util.Collections.unmodifiableSet(state.keySet());
+    }
+
+    /** How many steps a parameter took (0 before its first). */
+    public int stepCount(String name) {
+        Moments s = state.get(name);
+        return s == null ? 0 : s.step();
+    }
+
+    /** Puts back a parameter's moments and step count (from a checkpoint), on this optimizer's backend. */
+    public void restore(String name, Tensor m, Tensor v, int step) {
+        if (!java.util.Arrays.equals(m.shape(), v.shape()) || step < 1) {
+            throw new IllegalArgumentException("AdamW: state of " + name + ": moments " + m + " and " + v + ", step " + step);
+        }
+        state.put(name, new Moments(be.upload(m), be.upload(v), step));
     }
 
     /** The first moment of a parameter (null before its first step), for checkpoints and tests. */
