@@ -130,14 +130,15 @@ public final class TrainingRun {
             Tensor x0 = batch.sampleLatents(draws.posteriorNoise(), scaling);
             Tensor y = batch.captions(draws.dropCaption(), be.download(params.get("y_embedder.y_embedding")));
 
-            DimbaTrainer trainer = new DimbaTrainer(config, params, be, objective, null); // gradients only: the update is ours
+            double lr = settings.lrAt(step);
+            // gradients only: the update is this loop's, after the finiteness check and clipping
+            DimbaTrainer trainer = new DimbaTrainer(config, params, be, objective, optimizer, lr);
             DimbaTrainer.Step s = trainer.gradients(x0, draws.timesteps(), draws.noise(), y, batch.mask());
             int done = step + 1;
             GradientCheck.Result g = GradientCheck.check(be, s, done);
             Map<String, Tensor> grads = g.clipped(be, settings.maxGradNorm());
             Map<String, Tensor> current = new LinkedHashMap<>();
             for (String name : grads.keySet()) current.put(name, params.get(name));
-            double lr = settings.lrAt(step);
             params = params.with(optimizer.step(current, grads, lr));
 
             smoothed = Double.isNaN(smoothed) ? g.loss() : SMOOTHING * smoothed + (1 - SMOOTHING) * g.loss();

@@ -37,7 +37,7 @@ class NonFiniteStopTest {
         }
         CpuBackend be = new CpuBackend();
         Path dir = tmp.resolve("nan");
-        TrainingRun run = new TrainingRun(s, dir, data, AdamWOptimizer.of(be, s.weightDecay()), be, RunFixtures.quiet());
+        TrainingRun run = new TrainingRun(s, dir, data, org.dimba4j.train.optim.AdamW.of(be, s.weightDecay()), be, RunFixtures.quiet());
         NonFiniteException e = assertThrows(NonFiniteException.class, run::start);
         assertEquals("loss", e.tensor());
         assertTrue(e.getMessage().startsWith("step 3: loss is not finite (value NaN); stopped before the update"), e.getMessage());

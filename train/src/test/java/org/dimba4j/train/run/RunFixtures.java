@@ -1,6 +1,8 @@
 package org.dimba4j.train.run;
 
 import org.dimba4j.kernels.cpu.CpuBackend;
+import org.dimba4j.train.optim.OptimizerSettings;
+import org.dimba4j.train.optim.Optimizers;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,13 +20,17 @@ final class RunFixtures {
 
     /** 8 steps of batch 2, a checkpoint every 2, caption dropout 0.3 so that some steps use the null caption. */
     static RunSettings settings(int steps) {
+        return settings(steps, "adamw");
+    }
+
+    static RunSettings settings(int steps, String optimizer) {
         return new RunSettings(TINY.toString(), "seeded:" + DATA_SEED + "x" + DATA_SIZE, steps, 2, 2e-3, 2, 0.01, 1.0,
-                0.3, 1234, 2, 0, "adamw", "pretrain", "cpu");
+                0.3, 1234, 2, 0, optimizer, "pretrain", "cpu");
     }
 
     static TrainingRun run(RunSettings s, Path dir, PrintStream err) {
         CpuBackend be = new CpuBackend();
-        return new TrainingRun(s, dir, SeededLatentData.tiny(DATA_SEED, DATA_SIZE), AdamWOptimizer.of(be, s.weightDecay()), be, err);
+        return new TrainingRun(s, dir, SeededLatentData.tiny(DATA_SEED, DATA_SIZE), Optimizers.create(s.optimizer(), OptimizerSettings.defaults().withWeightDecay(s.weightDecay()), be), be, err);
     }
 
     static PrintStream quiet() {

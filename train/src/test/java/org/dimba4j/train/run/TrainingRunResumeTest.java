@@ -99,6 +99,19 @@ class TrainingRunResumeTest {
     }
 
     @Test
+    void cameRunResumesBitForBitToo() throws Exception {
+        Path a = tmp.resolve("came-straight"), b = tmp.resolve("came-resumed");
+        Path end = RunFixtures.run(RunFixtures.settings(6, "came"), a, RunFixtures.quiet()).start();
+        RunFixtures.run(RunFixtures.settings(3, "came"), b, RunFixtures.quiet()).start();
+        Path resumed = RunFixtures.run(RunFixtures.settings(6, "came"), b, RunFixtures.quiet()).resume();
+        assertArrayEquals(RunFixtures.weights(end), RunFixtures.weights(resumed));
+        assertArrayEquals(RunFixtures.optimizer(end), RunFixtures.optimizer(resumed));
+        assertEquals(Files.readString(a.resolve("loss.csv")), Files.readString(b.resolve("loss.csv")));
+        assertFalse(java.util.Arrays.equals(RunFixtures.weights(end), RunFixtures.weights(straight.resolve("checkpoints/step-6"))),
+                "CAME and AdamW take different steps");
+    }
+
+    @Test
     void resumeFromAnOlderCheckpointDropsTheLaterLogRows() throws Exception {
         Path dir = tmp.resolve("older");
         RunFixtures.run(RunFixtures.settings(STEPS), dir, RunFixtures.quiet()).start();
