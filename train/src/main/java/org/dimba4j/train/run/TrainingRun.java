@@ -12,7 +12,7 @@ import org.dimba4j.train.Parameters;
 import org.dimba4j.train.data.TrainingData;
 import org.dimba4j.train.optim.Optimizer;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -38,11 +38,11 @@ public final class TrainingRun {
     private final TrainingData data;
     private final Optimizer optimizer;
     private final Backend be;
-    private final PrintStream err;
+    private final PrintWriter err;
     private final RunCheckpoints checkpoints;
     private final LossLog log;
 
-    public TrainingRun(RunSettings settings, Path runDir, TrainingData data, Optimizer optimizer, Backend be, PrintStream err) {
+    public TrainingRun(RunSettings settings, Path runDir, TrainingData data, Optimizer optimizer, Backend be, PrintWriter err) {
         if (!optimizer.name().equals(settings.optimizer())) {
             throw new IllegalArgumentException("the run's optimizer is " + settings.optimizer() + ", given " + optimizer.name());
         }
@@ -101,7 +101,7 @@ public final class TrainingRun {
         log.truncateAfter(step);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         c.weights().forEach((n, t) -> weights.put(n, be.upload(t)));
-        err.printf("[dimba4j] train: resuming %s from step %d of %d%n", runDir, step, settings.steps());
+        err.printf(java.util.Locale.ROOT, "[dimba4j] train: resuming %s from step %d of %d%n", runDir, step, settings.steps());
         return loop(step, Parameters.of(weights, "checkpoint step-" + step), c.state().smoothedLoss());
     }
 
@@ -163,6 +163,7 @@ public final class TrainingRun {
                 settings.keepLast());
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
         err.println("[dimba4j] train: checkpoint " + p);
+        err.flush();
         return p;
     }
 

@@ -5,7 +5,7 @@ import org.dimba4j.train.optim.OptimizerSettings;
 import org.dimba4j.train.optim.Optimizers;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +28,13 @@ final class RunFixtures {
                 0.3, 1234, 2, 0, optimizer, "pretrain", "cpu");
     }
 
-    static TrainingRun run(RunSettings s, Path dir, PrintStream err) {
+    static TrainingRun run(RunSettings s, Path dir, PrintWriter err) {
         CpuBackend be = new CpuBackend();
         return new TrainingRun(s, dir, SeededLatentData.tiny(DATA_SEED, DATA_SIZE), Optimizers.create(s.optimizer(), OptimizerSettings.defaults().withWeightDecay(s.weightDecay()), be), be, err);
     }
 
-    static PrintStream quiet() {
-        return new PrintStream(java.io.OutputStream.nullOutputStream());
+    static PrintWriter quiet() {
+        return new PrintWriter(java.io.Writer.nullWriter());
     }
 
     static byte[] bytes(Path p) {

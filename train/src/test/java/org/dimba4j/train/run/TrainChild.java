@@ -12,7 +12,7 @@ public final class TrainChild {
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
         RunSettings s = RunFixtures.settings(Integer.parseInt(args[1]));
-        TrainingRun run = RunFixtures.run(s, dir, System.err);
+        TrainingRun run = RunFixtures.run(s, dir, new java.io.PrintWriter(System.err, true));
         if (args[2].equals("start")) run.start();
         else run.resume();
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,8 +34,8 @@ class TrainingRunResumeTest {
     @BeforeAll
     static void uninterrupted() throws Exception {
         straight = tmp.resolve("straight");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Path last = RunFixtures.run(RunFixtures.settings(STEPS), straight, new PrintStream(err, true)).start();
+        java.io.StringWriter err = new java.io.StringWriter();
+        Path last = RunFixtures.run(RunFixtures.settings(STEPS), straight, new PrintWriter(err, true)).start();
         assertEquals(straight.resolve("checkpoints/step-" + STEPS), last);
         straightLog = err.toString();
         System.err.print(straightLog);
