@@ -92,7 +92,7 @@ public final class RunCheckpoints {
             state.write(aside.resolve("trainer"));
             syncTree(aside);
             if (Integer.toString(step).equals(System.getProperty(HALT_BEFORE_RENAME))) Runtime.getRuntime().halt(3);
-            if (Files.exists(target)) deleteTree(target); // same step saved again (a rerun past a kill): same contents
+            if (Files.exists(target)) remove(target); // the same step saved again: the same contents
             Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
             sync(dir);
         } catch (IOException e) {
@@ -102,7 +102,7 @@ public final class RunCheckpoints {
             List<Integer> all = steps();
             for (int i = 0; i < all.size() - keepLast; i++) {
                 try {
-                    deleteTree(folder(all.get(i)));
+                    remove(folder(all.get(i)));
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot remove old checkpoint " + folder(all.get(i)) + ": " + e.getMessage(), e);
                 }
@@ -111,7 +111,18 @@ public final class RunCheckpoints {
         return target;
     }
 
-    /** Removes {@code step-*.tmp} folders left by a process that died mid-checkpoint. */
+    /**
+     * Removes a checkpoint by renaming it to {@code step-<N>.removed.tmp} first (atomic), so that a process killed
+     * while deleting never leaves a half-deleted folder under a checkpoint's name.
+     */
+    private void remove(Path checkpoint) throws IOException {
+        Path gone = dir.resolve(checkpoint.getFileName() + ".removed.tmp");
+        deleteTree(gone);
+        Files.move(checkpoint, gone, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(gone);
+    }
+
+    /** Removes {@code *.tmp} folders left by a process that died while writing or removing a checkpoint. */
     public void removeUnfinished() {
         if (!Files.isDirectory(dir)) return;
         try (Stream<Path> s = Files.list(dir)) {
