@@ -30,13 +30,19 @@ final class GradientCheck {
         if (!Float.isFinite(loss)) throw new NonFiniteException("loss", step, "value " + loss);
         double sumSq = 0;
         for (var e : s.gradients().entrySet()) {
-            float[] g = be.download(e.getValue()).toFloatArray();
-            double ss = 0;
-            for (int i = 0; i < g.length; i++) {
-                if (!Float.isFinite(g[i])) {
-                    throw new NonFiniteException("grad." + e.getKey(), step, g[i] + " at element " + i + " of " + e.getValue());
+            // reduced where the gradient lives: one number comes back per tensor, not the tensor (NaN and Inf survive
+            // the sum); only a bad tensor is downloaded, to name its first bad element
+            Tensor g = e.getValue();
+            Tensor flat = g.reshape(Math.toIntExact(g.numel()));
+            double ss = be.download(be.sum(be.mul(flat, flat), 0)).getFlat(0);
+            if (!Double.isFinite(ss)) {
+                float[] h = be.download(g).toFloatArray();
+                for (int i = 0; i < h.length; i++) {
+                    if (!Float.isFinite(h[i])) {
+                        throw new NonFiniteException("grad." + e.getKey(), step, h[i] + " at element " + i + " of " + g);
+                    }
                 }
-                ss += (double) g[i] * g[i];
+                throw new NonFiniteException("grad." + e.getKey(), step, "its squares overflow f32 (sum " + ss + ")");
             }
             sumSq += ss;
         }
