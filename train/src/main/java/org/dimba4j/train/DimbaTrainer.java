@@ -7,6 +7,7 @@ import org.dimba4j.model.dimba.DimbaConfig;
 import org.dimba4j.model.dimba.DimbaKeys;
 import org.dimba4j.train.autograd.Gradients;
 import org.dimba4j.train.autograd.TapeBackend;
+import org.dimba4j.train.objective.LearnedSigmaLoss;
 import org.dimba4j.train.optim.Optimizer;
 
 import java.util.LinkedHashMap;
@@ -14,11 +15,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One optimisation step of the Dimba denoiser, as the official training loop does it (without its gradient clipping,
- * caption dropout and the learned-sigma "vb" term): q_sample, forward, epsilon MSE, backward, an {@link Optimizer} step
- * (CAME or AdamW) at a constant learning rate unless {@link #step(Tensor, int[], Tensor, Tensor, Tensor, double)} is
- * given one. Parameters and activations live on one backend; the model is rebuilt over the updated parameters for
- * every step
+ * One optimisation step of the Dimba denoiser, as the official training loop does it (without its gradient clipping
+ * and caption dropout): q_sample, forward, the loss, backward, an {@link Optimizer} step (CAME or AdamW) at a constant
+ * learning rate unless {@link #step(Tensor, int[], Tensor, Tensor, Tensor, double)} is given one. With learn_sigma
+ * (and pred_sigma) the loss is the official mse + vb ({@link LearnedSigmaLoss}, on the host: the output goes down once
+ * and its gradient up once), otherwise the epsilon MSE on the backend. Parameters and activations live on one
+ * backend; the model is rebuilt over the updated parameters for every step
  * (building it only looks tensors up).
  */
 public final class DimbaTrainer {
@@ -40,6 +42,7 @@ public final class DimbaTrainer {
     private final EpsilonMseLoss loss;
     private final Optimizer optimizer;
     private final double lr;
+    private final LearnedSigmaLoss learnedSigma = LearnedSigmaLoss.dimba();
     private Parameters parameters;
 
     public DimbaTrainer(DimbaConfig config, Parameters parameters, Backend be, EpsilonMseLoss loss, Optimizer optimizer,
@@ -78,14 +81,26 @@ public final class DimbaTrainer {
         Tensor eps = be.upload(noise);
         Tensor xt = loss.qSample(be, be.upload(x0), t, eps);
         Tensor out = model.forward(xt, EpsilonMseLoss.timesteps(t), y, mask);
-        Tensor l = loss.mse(tape, out, eps);
-        Gradients g = tape.backward(l);
+        Tensor l;
+        float[] mse = null, vb = null;
+        Gradients g;
+        if (config.learnSigma() && config.predSigma()) {
+            // the official objective with the vb term: a host head with its derivative written out, seeding the tape
+            LearnedSigmaLoss.Terms terms = learnedSigma.evaluate(be.download(out), x0, be.download(xt), noise, t);
+            l = Tensor.of(new float[] {(float) terms.loss()}, 1);
+            mse = floats(terms.mse());
+            vb = floats(terms.vb());
+            g = tape.backward(out, terms.dOut());
+        } else {
+            l = loss.mse(tape, out, eps);
+            g = tape.backward(l);
+        }
         Map<String, Tensor> grads = new LinkedHashMap<>();
         for (String name : trainable()) {
             Tensor gi = g.get(parameters.get(name));
             if (gi != null) grads.put(name, gi);
         }
-        return new Step(l, null, null, grads);
+        return new Step(l, mse, vb, grads);
     }
 
     /** {@link #gradients}, then one optimizer step at the trainer's learning rate. */
@@ -100,5 +115,11 @@ public final class DimbaTrainer {
         for (String name : s.gradients().keySet()) current.put(name, parameters.get(name));
         parameters = parameters.with(optimizer.step(current, s.gradients(), lr));
         return s;
+    }
+
+    private static float[] floats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
     }
 }

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The whole tiny Dimba against PyTorch (tools/fixtures/train/dimba_grads.py, the official model with the reference
- * Mamba/RMSNorm math under autograd): q_sample, the epsilon-MSE loss, the gradient of every parameter, and the
- * parameters after one AdamW step, computed by TapeBackend over CpuBackend.
+ * Mamba/RMSNorm math under autograd): q_sample, the official learned-sigma loss mean(mse + vb) and its terms, the
+ * gradient of every parameter, and the parameters after one AdamW step, computed by TapeBackend over CpuBackend.
  */
 class DimbaGradientsTest {
     /** Loss: relative. */
@@ -43,6 +43,7 @@ class DimbaGradientsTest {
             DimbaTrainer.Step step = trainer.step(x0, t, noise, fx.get("y").toF32(), fx.get("mask"));
             double loss = step.loss().getFlat(0), expected = fx.get("loss").getFlat(0);
             assertEquals(expected, loss, LOSS_RTOL * expected, "loss");
+            assertTermsMatch(fx, step);
 
             // AdamW's first step is about lr * sign(g): where the true gradient is zero (the key bias of attention:
             // softmax ignores a shift common to all keys) both sides step by +-lr on float noise. So the updated
@@ -77,6 +78,16 @@ class DimbaGradientsTest {
                     + "torch's gradients: worst %s %.2e of max |p|; our own step: worst %.2e of max |p|, %d elements whose "
                     + "gradient is noise (differs from torch's by > 10%%)%n", loss, expected, worstGradName, worstGrad,
                     worstParamName, worstParam, worstOwnStep, noiseDominated);
+        }
+    }
+
+    /** The per-sample mse and vb terms of training_losses. */
+    private static void assertTermsMatch(TensorSource fx, DimbaTrainer.Step step) {
+        float[] mse = fx.get("mse").toFloatArray(), vb = fx.get("vb").toFloatArray();
+        assertEquals(mse.length, step.mse().length, "mse terms");
+        for (int i = 0; i < mse.length; i++) {
+            assertEquals(mse[i], step.mse()[i], LOSS_RTOL * mse[i], "mse[" + i + "]");
+            assertEquals(vb[i], step.vb()[i], LOSS_RTOL * vb[i], "vb[" + i + "]");
         }
     }
 }

@@ -148,4 +148,31 @@ public final class GaussianDiffusion {
     public double alphaCumprodPrev(int i) {
         return alphasCumprodPrev[i];
     }
+
+    public double beta(int i) {
+        return betas[i];
+    }
+
+    /** Coefficient of x0 in the posterior mean of q(x_{t-1} | x_t, x0). */
+    public double posteriorMeanCoef1(int i) {
+        return posteriorMeanCoef1[i];
+    }
+
+    /** Coefficient of x_t in the posterior mean of q(x_{t-1} | x_t, x0). */
+    public double posteriorMeanCoef2(int i) {
+        return posteriorMeanCoef2[i];
+    }
+
+    /** log of the posterior variance, step 0 clipped to step 1 (it is 0 there). */
+    public double posteriorLogVarianceClipped(int i) {
+        return posteriorLogVarianceClipped[i];
+    }
+
+    public double sqrtRecipAlphasCumprod(int i) {
+        return sqrtRecipAlphasCumprod[i];
+    }
+
+    public double sqrtRecipm1AlphasCumprod(int i) {
+        return sqrtRecipm1AlphasCumprod[i];
+    }
 }

@@ -65,11 +65,19 @@ final class Tape {
      * Intermediate gradients are dropped as soon as their op has passed them on; the tape is cleared.
      */
     Gradients backward(Tensor loss) {
-        if (!isTracked(loss)) {
-            throw new IllegalArgumentException("backward: the loss " + loss + " does not depend on any watched tensor");
+        return backward(loss, inner.full(1f, loss.shape()));
+    }
+
+    /** Reverse-mode sweep from {@code out} seeded with {@code dOut} (d loss / d out, as many elements as out). */
+    Gradients backward(Tensor out, Tensor dOut) {
+        if (!isTracked(out)) {
+            throw new IllegalArgumentException("backward: " + out + " does not depend on any watched tensor");
+        }
+        if (dOut.numel() != out.numel()) {
+            throw new IllegalArgumentException("backward: the seed gradient " + dOut + " does not match " + out);
         }
         Map<Storage, Tensor> grads = new IdentityHashMap<>();
-        grads.put(loss.storage(), inner.full(1f, loss.shape()));
+        grads.put(out.storage(), dOut.reshape(out.shape()));
         GradientSink sink = new GradientSink() {
             @Override
             public boolean wants(Tensor input) {

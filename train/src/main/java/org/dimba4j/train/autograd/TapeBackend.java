@@ -62,6 +62,14 @@ public final class TapeBackend implements Backend {
         return tape.backward(loss);
     }
 
+    /**
+     * Gradients of a loss computed outside the tape from {@code out}, given {@code dOut} = d loss / d out (shaped like
+     * out, on the inner backend or the host: it is uploaded); clears the tape like {@link #backward(Tensor)}.
+     */
+    public Gradients backward(Tensor out, Tensor dOut) {
+        return tape.backward(out, inner.upload(dOut));
+    }
+
     private Tensor record(String op, Tensor out, Backward backward, Tensor... inputs) {
         return tape.record(op, out, backward, inputs);
     }
