@@ -51,6 +51,9 @@ class TrainingRunResumeTest {
             assertEquals(i + 1, r.step());
             assertTrue(r.loss() > 0 && Float.isFinite(r.loss()), "loss of step " + r.step() + ": " + r.loss());
             assertTrue(r.gradNorm() > 0, "grad norm of step " + r.step());
+            // the tiny model learns sigma: the loss is the batch mean of mse + vb
+            assertTrue(r.mse() > 0 && r.vb() > 0, "mse " + r.mse() + ", vb " + r.vb());
+            assertEquals(r.mse() + r.vb(), r.loss(), 1e-5 * r.loss(), "loss = mean(mse) + mean(vb) at step " + r.step());
         }
         assertEquals(0.0, rows.get(0).lr(), "warm-up starts at 0, as transformers' constant schedule with warm-up");
         assertEquals(1e-3, rows.get(1).lr(), 1e-18);
