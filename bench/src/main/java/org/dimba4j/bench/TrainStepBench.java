@@ -6,7 +6,7 @@ import org.dimba4j.kernels.Tensor;
 import org.dimba4j.kernels.cpu.CpuBackend;
 import org.dimba4j.model.dimba.Dimba;
 import org.dimba4j.model.dimba.DimbaConfig;
-import org.dimba4j.train.AdamW;
+import org.dimba4j.train.optim.AdamW;
 import org.dimba4j.train.DimbaTrainer;
 import org.dimba4j.train.EpsilonMseLoss;
 import org.dimba4j.train.Parameters;
@@ -33,7 +33,7 @@ public class TrainStepBench extends BenchBase {
     @Setup
     public void setup() {
         Parameters params = RandomDimbaWeights.of(config, true, 42);
-        trainer = new DimbaTrainer(config, params, cpu, EpsilonMseLoss.dimba(), AdamW.of(cpu, 1e-4, 0.03));
+        trainer = new DimbaTrainer(config, params, cpu, EpsilonMseLoss.dimba(), AdamW.of(cpu, 0.03), 1e-4);
         inference = Dimba.of(config, params, cpu);
         x0 = random(1, BATCH, 4, SIDE, SIDE);
         noise = random(2, BATCH, 4, SIDE, SIDE);

@@ -8,6 +8,7 @@ import org.dimba4j.model.dimba.DimbaKeys;
 import org.dimba4j.train.autograd.Gradients;
 import org.dimba4j.train.autograd.TapeBackend;
 import org.dimba4j.train.objective.LearnedSigmaLoss;
+import org.dimba4j.train.optim.Optimizer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,10 +16,11 @@ import java.util.Set;
 
 /**
  * One optimisation step of the Dimba denoiser, as the official training loop does it (without its gradient clipping
- * and caption dropout): q_sample, forward, the loss, backward, AdamW. With learn_sigma (and pred_sigma) the loss is the
- * official mse + vb ({@link LearnedSigmaLoss}, on the host: the output goes down once and its gradient up once),
- * otherwise the epsilon MSE on the backend. Parameters,
- * moments and activations live on one backend; the model is rebuilt over the updated parameters for every step
+ * and caption dropout): q_sample, forward, the loss, backward, an {@link Optimizer} step (CAME or AdamW) at a constant
+ * learning rate unless {@link #step(Tensor, int[], Tensor, Tensor, Tensor, double)} is given one. With learn_sigma
+ * (and pred_sigma) the loss is the official mse + vb ({@link LearnedSigmaLoss}, on the host: the output goes down once
+ * and its gradient up once), otherwise the epsilon MSE on the backend. Parameters and activations live on one
+ * backend; the model is rebuilt over the updated parameters for every step
  * (building it only looks tensors up).
  */
 public final class DimbaTrainer {
@@ -38,16 +40,19 @@ public final class DimbaTrainer {
     private final DimbaConfig config;
     private final Backend be;
     private final EpsilonMseLoss loss;
-    private final AdamW optimizer;
+    private final Optimizer optimizer;
+    private final double lr;
     private final LearnedSigmaLoss learnedSigma = LearnedSigmaLoss.dimba();
     private Parameters parameters;
 
-    public DimbaTrainer(DimbaConfig config, Parameters parameters, Backend be, EpsilonMseLoss loss, AdamW optimizer) {
+    public DimbaTrainer(DimbaConfig config, Parameters parameters, Backend be, EpsilonMseLoss loss, Optimizer optimizer,
+                        double lr) {
         this.config = config;
         this.parameters = parameters;
         this.be = be;
         this.loss = loss;
         this.optimizer = optimizer;
+        this.lr = lr;
     }
 
     /** The current parameters (the updated ones after each {@link #step}). */
@@ -98,12 +103,17 @@ public final class DimbaTrainer {
         return new Step(l, mse, vb, grads);
     }
 
-    /** {@link #gradients}, then one optimizer step over the parameters that received a gradient. */
+    /** {@link #gradients}, then one optimizer step at the trainer's learning rate. */
     public Step step(Tensor x0, int[] t, Tensor noise, Tensor y, Tensor mask) {
+        return step(x0, t, noise, y, mask, lr);
+    }
+
+    /** {@link #gradients}, then one optimizer step at {@code lr} over the parameters that received a gradient. */
+    public Step step(Tensor x0, int[] t, Tensor noise, Tensor y, Tensor mask, double lr) {
         Step s = gradients(x0, t, noise, y, mask);
         Map<String, Tensor> current = new LinkedHashMap<>();
         for (String name : s.gradients().keySet()) current.put(name, parameters.get(name));
-        parameters = parameters.with(optimizer.step(current, s.gradients()));
+        parameters = parameters.with(optimizer.step(current, s.gradients(), lr));
         return s;
     }
 

@@ -7,6 +7,7 @@ import org.dimba4j.kernels.cpu.CpuBackend;
 import org.dimba4j.kernels.opencl.OpenClBackend;
 import org.dimba4j.kernels.opencl.OpenClDevices;
 import org.dimba4j.kernels.opencl.TransferStats;
+import org.dimba4j.train.optim.AdamW;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,6 @@ class DimbaTrainStepParityTest {
 
     private static DimbaTrainer trainer(TensorSource weights, Backend be) {
         return new DimbaTrainer(TrainFixtures.tinyConfig(), Parameters.copyOf(weights, be), be, EpsilonMseLoss.dimba(),
-                AdamW.of(be, LR, 0.03));
+                AdamW.of(be, 0.03), LR);
     }
 }

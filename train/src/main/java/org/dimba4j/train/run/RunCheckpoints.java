@@ -1,0 +1,196 @@
+package org.dimba4j.train.run;
+
+import org.dimba4j.io.TensorSource;
+import org.dimba4j.io.safetensors.SafetensorsFile;
+import org.dimba4j.io.safetensors.SafetensorsWriter;
+import org.dimba4j.kernels.Tensor;
+import org.dimba4j.train.optim.OptimizerState;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code RUN/checkpoints/step-<N>/}: a complete model folder ({@code dimba generate --model} loads it: the source
+ * model's tokenizer, text encoder, VAE and model_index.json, hard-linked or copied, and {@code transformer/} with the
+ * config and the current weights) plus {@code trainer/} (the optimizer's tensors and {@link TrainerState}).
+ * A checkpoint is written aside as {@code step-<N>.tmp}, every file flushed to disk, then renamed: a folder named
+ * {@code step-<N>} is always complete, whatever moment the process died at.
+ */
+public final class RunCheckpoints {
+    /** Test hook: halt the JVM (no shutdown hooks, like a kill) after writing step N aside, before the rename. */
+    public static final String HALT_BEFORE_RENAME = "dimba.train.haltBeforeRename";
+    static final String WEIGHTS = "model.safetensors", OPTIMIZER = "optimizer.safetensors";
+    private static final Pattern NAME = Pattern.compile("step-(\\d+)");
+    private static final List<String> MODEL_PARTS = List.of("model_index.json", "tokenizer", "text_encoder", "vae");
+
+    private final Path dir;
+
+    public RunCheckpoints(Path runDir) {
+        this.dir = runDir.resolve("checkpoints");
+    }
+
+    /** The folder of the checkpoint after {@code step} updates. */
+    public Path folder(int step) {
+        return dir.resolve("step-" + step);
+    }
+
+    /** Complete checkpoints, oldest first ({@code .tmp} folders are not checkpoints). */
+    public List<Integer> steps() {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Integer> out = new ArrayList<>();
+            s.forEach(p -> {
+                Matcher m = NAME.matcher(p.getFileName().toString());
+                if (m.matches() && Files.isDirectory(p)) out.add(Integer.parseInt(m.group(1)));
+            });
+            out.sort(Comparator.naturalOrder());
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The newest complete checkpoint's step. */
+    public Optional<Integer> newest() {
+        List<Integer> s = steps();
+        return s.isEmpty() ? Optional.empty() : Optional.of(s.getLast());
+    }
+
+    /**
+     * Writes checkpoint {@code step}: aside, flushed, renamed; then removes all but the newest {@code keepLast}
+     * (0: keeps all).
+     */
+    public Path write(int step, Path sourceModel, Path transformerConfig, Map<String, Tensor> weights,
+                      OptimizerState optimizer, TrainerState state, int keepLast) {
+        Path aside = dir.resolve("step-" + step + ".tmp"), target = folder(step);
+        try {
+            deleteTree(aside); // a leftover of a run that died while writing this step
+            Files.createDirectories(aside.resolve("transformer"));
+            Files.createDirectories(aside.resolve("trainer"));
+            for (String part : MODEL_PARTS) {
+                Path src = sourceModel.resolve(part);
+                if (Files.exists(src)) linkTree(src, aside.resolve(part));
+            }
+            Files.copy(transformerConfig, aside.resolve("transformer/config.json"));
+            SafetensorsWriter.write(aside.resolve("transformer/" + WEIGHTS), weights, Map.of("format", "pt"));
+            SafetensorsWriter.write(aside.resolve("trainer/" + OPTIMIZER), optimizer.tensors().isEmpty()
+                    ? Map.of() : new java.util.TreeMap<>(optimizer.tensors()), Map.of("optimizer", optimizer.optimizer()));
+            state.write(aside.resolve("trainer"));
+            syncTree(aside);
+            if (Integer.toString(step).equals(System.getProperty(HALT_BEFORE_RENAME))) Runtime.getRuntime().halt(3);
+            if (Files.exists(target)) remove(target); // the same step saved again: the same contents
+            Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
+            sync(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+        }
+        if (keepLast > 0) {
+            List<Integer> all = steps();
+            for (int i = 0; i < all.size() - keepLast; i++) {
+                try {
+                    remove(folder(all.get(i)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot remove old checkpoint " + folder(all.get(i)) + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return target;
+    }
+
+    /**
+     * Removes a checkpoint by renaming it to {@code step-<N>.removed.tmp} first (atomic), so that a process killed
+     * while deleting never leaves a half-deleted folder under a checkpoint's name.
+     */
+    private void remove(Path checkpoint) throws IOException {
+        Path gone = dir.resolve(checkpoint.getFileName() + ".removed.tmp");
+        deleteTree(gone);
+        Files.move(checkpoint, gone, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(gone);
+    }
+
+    /** Removes {@code *.tmp} folders left by a process that died while writing or removing a checkpoint. */
+    public void removeUnfinished() {
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) deleteTree(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A checkpoint read back: weights (host f32), the optimizer's state and the trainer's. */
+    public record Loaded(Map<String, Tensor> weights, OptimizerState optimizer, TrainerState state) {}
+
+    public Loaded read(int step) {
+        Path f = folder(step);
+        TrainerState state = TrainerState.read(f.resolve("trainer"));
+        if (state.step() != step) throw new IllegalArgumentException(f + ": trainer state says step " + state.step());
+        return new Loaded(readAll(f.resolve("transformer/" + WEIGHTS)),
+                new OptimizerState(state.optimizer(), readAll(f.resolve("trainer/" + OPTIMIZER)), state.optimizerScalars()),
+                state);
+    }
+
+    private static Map<String, Tensor> readAll(Path file) {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        try (TensorSource src = SafetensorsFile.open(file)) {
+            for (String n : src.names()) m.put(n, Tensor.of(src.get(n).toFloatArray(), src.get(n).shape()));
+        }
+        return m;
+    }
+
+    /** Hard links (the model's parts are large and never written to), a copy where the file system has none. */
+    private static void linkTree(Path src, Path dst) throws IOException {
+        if (Files.isDirectory(src)) {
+            Files.createDirectories(dst);
+            try (Stream<Path> s = Files.list(src)) {
+                for (Path p : s.toList()) linkTree(p, dst.resolve(p.getFileName().toString()));
+            }
+            return;
+        }
+        Path real = src.toRealPath();
+        try {
+            Files.createLink(dst, real);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(real, dst);
+        }
+    }
+
+    private static void syncTree(Path p) throws IOException {
+        if (Files.isDirectory(p)) {
+            try (Stream<Path> s = Files.list(p)) {
+                for (Path c : s.toList()) syncTree(c);
+            }
+        }
+        sync(p);
+    }
+
+    /** fsync of a file or a folder (a folder's entry list is what makes a rename durable). */
+    private static void sync(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!Files.isDirectory(p)) throw e; // some file systems refuse to open folders; files must sync
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path c : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(c);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.dimba4j.train.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Every setting of a training run, as {@code RUN/train.json} stores it, so {@code dimba train --resume RUN} needs no
+ * other flag. Paths are stored as given (absolute when the CLI made them so).
+ *
+ * @param model         the model folder the run starts from (its tokenizer, text encoder and VAE go into every checkpoint)
+ * @param data          the training data (an imagefolder or a cache), as the data loader names it
+ * @param steps         total optimizer steps of the run
+ * @param batch         examples per step
+ * @param lr            peak learning rate
+ * @param warmupSteps   linear warm-up from 0 (transformers' constant schedule with warm-up), 0 for none
+ * @param weightDecay   decoupled weight decay
+ * @param maxGradNorm   clip the total gradient L2 norm to this (0: no clipping)
+ * @param captionDropout probability of replacing a caption with the learned null caption (official: 0.1)
+ * @param seed          the seed every per-step draw and the data order derive from
+ * @param saveEvery     checkpoint every this many steps (the last step is always saved)
+ * @param keepLast      keep only the newest this many checkpoints (0: keep every one)
+ * @param optimizer     {@code came} or {@code adamw}
+ * @param stage         {@code pretrain}, {@code quality-tune} or {@code adapt-resolution}
+ * @param device        {@code cpu}, {@code opencl} or {@code auto}
+ */
+public record RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps,
+                          double weightDecay, double maxGradNorm, double captionDropout, long seed, int saveEvery,
+                          int keepLast, String optimizer, String stage, String device) {
+    public static final String FILE = "train.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public RunSettings {
+        if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, not " + steps);
+        if (batch < 1) throw new IllegalArgumentException("batch must be at least 1, not " + batch);
+        if (!(lr >= 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr must be a finite number >= 0, not " + lr);
+        if (warmupSteps < 0) throw new IllegalArgumentException("warmup steps must be >= 0, not " + warmupSteps);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be >= 0, not " + weightDecay);
+        if (!(maxGradNorm >= 0)) throw new IllegalArgumentException("max grad norm must be >= 0 (0: off), not " + maxGradNorm);
+        if (!(captionDropout >= 0 && captionDropout <= 1)) {
+            throw new IllegalArgumentException("caption dropout must be in [0, 1], not " + captionDropout);
+        }
+        if (saveEvery < 1) throw new IllegalArgumentException("save-every must be at least 1, not " + saveEvery);
+        if (keepLast < 0) throw new IllegalArgumentException("keep-last must be >= 0 (0: keep all), not " + keepLast);
+    }
+
+    /** The same run with another total step count (for {@code --resume RUN --steps N}). */
+    public RunSettings withSteps(int newSteps) {
+        return new RunSettings(model, data, newSteps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout,
+                seed, saveEvery, keepLast, optimizer, stage, device);
+    }
+
+    /** The learning rate of update {@code step} (0-based): linear warm-up, then constant. */
+    public double lrAt(int step) {
+        return warmupSteps == 0 || step >= warmupSteps ? lr : lr * step / warmupSteps;
+    }
+
+    /** Writes {@code RUN/train.json} atomically. */
+    public void write(Path runDir) {
+        ObjectNode n = JSON.valueToTree(this);
+        n.put("format", "dimba4j-train-run/1");
+        try {
+            Files.createDirectories(runDir);
+            Path tmp = runDir.resolve(FILE + ".tmp");
+            Files.writeString(tmp, JSON.writeValueAsString(n) + "\n");
+            Files.move(tmp, runDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + runDir.resolve(FILE) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads {@code RUN/train.json}; a missing or incomplete file is an error naming it. */
+    public static RunSettings read(Path runDir) {
+        Path f = runDir.resolve(FILE);
+        if (!Files.isRegularFile(f)) throw new IllegalArgumentException(runDir + " is not a training run: no " + FILE);
+        try {
+            JsonNode n = JSON.readTree(f.toFile());
+            return new RunSettings(text(n, "model", f), text(n, "data", f), num(n, "steps", f).intValue(),
+                    num(n, "batch", f).intValue(), num(n, "lr", f).doubleValue(), num(n, "warmupSteps", f).intValue(),
+                    num(n, "weightDecay", f).doubleValue(), num(n, "maxGradNorm", f).doubleValue(),
+                    num(n, "captionDropout", f).doubleValue(), num(n, "seed", f).longValue(),
+                    num(n, "saveEvery", f).intValue(), num(n, "keepLast", f).intValue(), text(n, "optimizer", f),
+                    text(n, "stage", f), text(n, "device", f));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(JsonNode n, String key, Path f) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isTextual()) throw new IllegalArgumentException(f + ": missing text setting '" + key + "'");
+        return v.asText();
+    }
+
+    private static Number num(JsonNode n, String key, Path f) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isNumber()) throw new IllegalArgumentException(f + ": missing number setting '" + key + "'");
+        return v.numberValue();
+    }
+}

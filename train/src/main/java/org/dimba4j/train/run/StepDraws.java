@@ -1,0 +1,44 @@
+package org.dimba4j.train.run;
+
+import org.dimba4j.kernels.Tensor;
+import org.dimba4j.model.random.TorchGenerator;
+
+/**
+ * The random numbers of one training step, a pure function of (seed, step): a resumed run draws exactly what an
+ * uninterrupted one drew, with no generator state to save. Drawn from one generator in a fixed order: the
+ * timesteps (uniform in 0..numTimesteps-1, as the official {@code torch.randint(0, 1000, (B,))}), the posterior
+ * sample's noise, the diffusion noise, then one uniform per example for caption dropout.
+ *
+ * @param timesteps      [B]
+ * @param posteriorNoise [B, C, h, w]: the VAE latent is {@code mean + exp(logvar / 2) * posteriorNoise}
+ * @param noise          [B, C, h, w]: epsilon, the denoiser's target
+ * @param dropCaption    [B]: use the learned null caption instead of the example's
+ */
+public record StepDraws(int[] timesteps, Tensor posteriorNoise, Tensor noise, boolean[] dropCaption) {
+
+    /** Distinct streams of one seed (the data order uses its own). */
+    static final long STEP_STREAM = 1, DATA_STREAM = 2;
+
+    public static StepDraws of(long seed, long step, int batch, int[] latentShape, int numTimesteps, double dropProbability) {
+        TorchGenerator g = new TorchGenerator(seedOf(seed, STEP_STREAM, step));
+        int[] t = new int[batch];
+        for (int i = 0; i < batch; i++) t[i] = (int) Math.floor(g.uniformDouble() * numTimesteps);
+        int[] shape = {batch, latentShape[0], latentShape[1], latentShape[2]};
+        Tensor posterior = g.randn(shape);
+        Tensor noise = g.randn(shape);
+        boolean[] drop = new boolean[batch];
+        for (int i = 0; i < batch; i++) drop[i] = g.uniformDouble() < dropProbability;
+        return new StepDraws(t, posterior, noise, drop);
+    }
+
+    /**
+     * A 64-bit seed for (seed, stream, index), through SplitMix64's finaliser so that neighbouring steps get
+     * unrelated generators (MT19937 takes the low 32 bits).
+     */
+    static long seedOf(long seed, long stream, long index) {
+        long z = seed * 0x9E3779B97F4A7C15L + stream * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,67 @@
+package org.dimba4j.train.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a checkpoint stores besides the tensors ({@code trainer/state.json}): the number of updates done, the data
+ * position, the random-number state, the smoothed loss shown in the progress line, and the optimizer's scalars.
+ * The per-step draws and the data order are pure functions of (seed, step), so the RNG state is the seed and the
+ * step; it is written out so that a reader of the file need not know that.
+ *
+ * @param step             updates done
+ * @param epoch            epoch of the next example to read
+ * @param offset           position of the next example within that epoch's permutation
+ * @param seed             the run's seed
+ * @param smoothedLoss     exponential moving average of the loss (NaN before the first step)
+ * @param optimizer        the optimizer's name
+ * @param optimizerScalars its {@link org.dimba4j.train.optim.OptimizerState#scalars()}
+ */
+public record TrainerState(int step, long epoch, long offset, long seed, double smoothedLoss, String optimizer,
+                           Map<String, Double> optimizerScalars) {
+    static final String FILE = "state.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public TrainerState {
+        optimizerScalars = Map.copyOf(optimizerScalars);
+    }
+
+    void write(Path dir) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("step", step);
+        n.putObject("data_position").put("epoch", epoch).put("offset", offset);
+        n.putObject("rng").put("kind", "counter-based: TorchGenerator(splitmix(seed, stream, step or epoch))")
+                .put("seed", seed).put("step", step);
+        n.put("smoothed_loss", Double.toString(smoothedLoss));
+        n.put("optimizer", optimizer);
+        ObjectNode s = n.putObject("optimizer_scalars");
+        new java.util.TreeMap<>(optimizerScalars).forEach(s::put); // sorted: the file is the same for the same state
+        Files.writeString(dir.resolve(FILE), JSON.writeValueAsString(n) + "\n");
+    }
+
+    static TrainerState read(Path dir) {
+        Path f = dir.resolve(FILE);
+        try {
+            JsonNode n = JSON.readTree(f.toFile());
+            Map<String, Double> scalars = new LinkedHashMap<>();
+            n.path("optimizer_scalars").properties().forEach(e -> scalars.put(e.getKey(), e.getValue().doubleValue()));
+            if (!n.path("step").isInt() || !n.path("optimizer").isTextual()) {
+                throw new IllegalArgumentException(f + ": not a trainer state (no 'step' or 'optimizer')");
+            }
+            return new TrainerState(n.get("step").intValue(), n.path("data_position").path("epoch").longValue(),
+                    n.path("data_position").path("offset").longValue(), n.path("rng").path("seed").longValue(),
+                    Double.parseDouble(n.path("smoothed_loss").asText("NaN")), n.get("optimizer").asText(), scalars);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package org.dimba4j.train.run;
+
+import org.dimba4j.io.Checkpoints;
+import org.dimba4j.io.TensorSource;
+import org.dimba4j.kernels.Backend;
+import org.dimba4j.kernels.Tensor;
+import org.dimba4j.model.dimba.DimbaConfig;
+import org.dimba4j.model.vae.VaeConfig;
+import org.dimba4j.train.DimbaTrainer;
+import org.dimba4j.train.EpsilonMseLoss;
+import org.dimba4j.train.Parameters;
+import org.dimba4j.train.data.TrainingData;
+import org.dimba4j.train.optim.Optimizer;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A training run in {@code RUN/}: the loop of the official {@code train.py} (sample the VAE posterior, scale, drop
+ * captions, q_sample at uniform timesteps, the denoiser's loss and gradients, clip, step) with everything a user needs
+ * to trust it: {@code train.json}, {@code loss.csv}, {@code loss.png}, atomic checkpoints, exact resumption, and a
+ * stop before any update whose loss or gradients are not finite.
+ *
+ * <p>Exact resumption rests on two things: every random draw of update {@code s} is a pure function of
+ * (seed, s) ({@link StepDraws}, {@link DataOrder}), and a checkpoint stores every number the next update reads
+ * (f32 weights, the optimizer's tensors and scalars). So the weights after N steps do not depend on where the run
+ * was stopped and resumed; on the CPU backend they are the same bits.
+ */
+public final class TrainingRun {
+    static final double SMOOTHING = 0.98;
+
+    private final RunSettings settings;
+    private final Path runDir;
+    private final TrainingData data;
+    private final Optimizer optimizer;
+    private final Backend be;
+    private final PrintWriter err;
+    private final RunCheckpoints checkpoints;
+    private final LossLog log;
+
+    public TrainingRun(RunSettings settings, Path runDir, TrainingData data, Optimizer optimizer, Backend be, PrintWriter err) {
+        if (!optimizer.name().equals(settings.optimizer())) {
+            throw new IllegalArgumentException("the run's optimizer is " + settings.optimizer() + ", given " + optimizer.name());
+        }
+        this.settings = settings;
+        this.runDir = runDir;
+        this.data = data;
+        this.optimizer = optimizer;
+        this.be = be;
+        this.err = err;
+        this.checkpoints = new RunCheckpoints(runDir);
+        this.log = new LossLog(runDir);
+    }
+
+    public RunCheckpoints checkpoints() {
+        return checkpoints;
+    }
+
+    /** A new run: refuses a folder that already holds one. Returns the final checkpoint's folder. */
+    public Path start() {
+        if (Files.exists(runDir.resolve(RunSettings.FILE))) {
+            throw new IllegalArgumentException(runDir + " already holds a training run; continue it with --resume " + runDir);
+        }
+        settings.write(runDir);
+        log.truncateAfter(0);
+        return loop(0, startingWeights(), Double.NaN);
+    }
+
+    /**
+     * Continues from the newest complete checkpoint (from the start when the run died before its first one), to
+     * {@code settings.steps()} (which may differ from train.json's: the file is updated). Returns the final checkpoint.
+     */
+    public Path resume() {
+        RunSettings stored = RunSettings.read(runDir);
+        if (!stored.withSteps(settings.steps()).equals(settings)) {
+            throw new IllegalArgumentException("--resume " + runDir + ": only --steps may change; train.json says " + stored);
+        }
+        checkpoints.removeUnfinished();
+        Optional<Integer> newest = checkpoints.newest();
+        if (newest.isPresent() && newest.get() > settings.steps()) {
+            throw new IllegalArgumentException("--steps " + settings.steps() + " is before the newest checkpoint, step " + newest.get());
+        }
+        settings.write(runDir);
+        if (newest.isEmpty()) {
+            err.println("[dimba4j] train: " + runDir + " has no complete checkpoint; starting it again from step 0");
+            log.truncateAfter(0);
+            return loop(0, startingWeights(), Double.NaN);
+        }
+        int step = newest.get();
+        RunCheckpoints.Loaded c = checkpoints.read(step);
+        long[] position = new DataOrder(settings.seed(), data.size()).position(step, settings.batch());
+        if (c.state().epoch() != position[0] || c.state().offset() != position[1] || c.state().seed() != settings.seed()) {
+            throw new IllegalStateException(checkpoints.folder(step) + ": its data position or seed does not match "
+                    + runDir.resolve(RunSettings.FILE) + " and data of " + data.size() + " examples");
+        }
+        optimizer.restore(c.optimizer());
+        log.truncateAfter(step);
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        c.weights().forEach((n, t) -> weights.put(n, be.upload(t)));
+        err.printf(java.util.Locale.ROOT, "[dimba4j] train: resuming %s from step %d of %d%n", runDir, step, settings.steps());
+        return loop(step, Parameters.of(weights, "checkpoint step-" + step), c.state().smoothedLoss());
+    }
+
+    private Path modelDir() {
+        return Path.of(settings.model());
+    }
+
+    private Parameters startingWeights() {
+        try (TensorSource src = Checkpoints.open(modelDir().resolve("transformer"))) {
+            return Parameters.copyOf(src, be);
+        }
+    }
+
+    private Path loop(int from, Parameters params, double smoothed) {
+        DimbaConfig config = DimbaConfig.load(modelDir().resolve("transformer/config.json"));
+        float scaling = VaeConfig.load(modelDir().resolve("vae/config.json")).scalingFactor();
+        EpsilonMseLoss objective = EpsilonMseLoss.dimba();
+        DataOrder order = new DataOrder(settings.seed(), data.size());
+        Progress progress = new Progress(err, from);
+        Path last = from > 0 ? checkpoints.folder(from) : null;
+        for (int step = from; step < settings.steps(); step++) {
+            int[] ids = order.batch(step, settings.batch());
+            Batch batch = Batch.of(data, ids);
+            StepDraws draws = StepDraws.of(settings.seed(), step, settings.batch(), batch.latentShape(),
+                    1000, settings.captionDropout());
+            Tensor x0 = batch.sampleLatents(draws.posteriorNoise(), scaling);
+            Tensor y = batch.captions(draws.dropCaption(), be.download(params.get("y_embedder.y_embedding")));
+
+            double lr = settings.lrAt(step);
+            // gradients only: the update is this loop's, after the finiteness check and clipping
+            DimbaTrainer trainer = new DimbaTrainer(config, params, be, objective, optimizer, lr);
+            DimbaTrainer.Step s = trainer.gradients(x0, draws.timesteps(), draws.noise(), y, batch.mask());
+            int done = step + 1;
+            GradientCheck.Result g = GradientCheck.check(be, s, done);
+            Map<String, Tensor> grads = g.clipped(be, settings.maxGradNorm());
+            Map<String, Tensor> current = new LinkedHashMap<>();
+            for (String name : grads.keySet()) current.put(name, params.get(name));
+            params = params.with(optimizer.step(current, grads, lr));
+
+            smoothed = Double.isNaN(smoothed) ? g.loss() : SMOOTHING * smoothed + (1 - SMOOTHING) * g.loss();
+            log.append(new LossLog.Row(done, g.loss(), mean(s.mse(), g.loss()), s.vb() == null ? Double.NaN : mean(s.vb(), 0),
+                    lr, g.norm(), smoothed));
+            progress.step(done, settings.steps(), g.loss(), smoothed, g.norm());
+            if (done % settings.saveEvery() == 0 || done == settings.steps()) {
+                last = save(done, params, smoothed, order);
+            }
+        }
+        LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
+        return last;
+    }
+
+    private Path save(int step, Parameters params, double smoothed, DataOrder order) {
+        Map<String, Tensor> host = new LinkedHashMap<>();
+        params.asMap().forEach((n, t) -> host.put(n, be.download(t)));
+        long[] pos = order.position(step, settings.batch());
+        var opt = optimizer.state();
+        TrainerState state = new TrainerState(step, pos[0], pos[1], settings.seed(), smoothed, opt.optimizer(), opt.scalars());
+        Path p = checkpoints.write(step, modelDir(), modelDir().resolve("transformer/config.json"), host, opt, state,
+                settings.keepLast());
+        LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
+        err.println("[dimba4j] train: checkpoint " + p);
+        err.flush();
+        return p;
+    }
+
+    private static double mean(float[] v, double ifAbsent) {
+        if (v == null) return ifAbsent;
+        double s = 0;
+        for (float f : v) s += f;
+        return s / v.length;
+    }
+}

@@ -1,0 +1,55 @@
+package org.dimba4j.train.run;
+
+import org.dimba4j.kernels.cpu.CpuBackend;
+import org.dimba4j.train.optim.OptimizerSettings;
+import org.dimba4j.train.optim.Optimizers;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The runs the tests make: models/tiny-reference trained on {@link SeededLatentData} with AdamW on the CPU. */
+final class RunFixtures {
+    static final Path TINY = Path.of("../models/tiny-reference").toAbsolutePath().normalize();
+    static final long DATA_SEED = 11;
+    static final int DATA_SIZE = 5; // not a multiple of the batch: batches straddle epochs
+
+    private RunFixtures() {}
+
+    /** 8 steps of batch 2, a checkpoint every 2, caption dropout 0.3 so that some steps use the null caption. */
+    static RunSettings settings(int steps) {
+        return settings(steps, "adamw");
+    }
+
+    static RunSettings settings(int steps, String optimizer) {
+        return new RunSettings(TINY.toString(), "seeded:" + DATA_SEED + "x" + DATA_SIZE, steps, 2, 2e-3, 2, 0.01, 1.0,
+                0.3, 1234, 2, 0, optimizer, "pretrain", "cpu");
+    }
+
+    static TrainingRun run(RunSettings s, Path dir, PrintWriter err) {
+        CpuBackend be = new CpuBackend();
+        return new TrainingRun(s, dir, SeededLatentData.tiny(DATA_SEED, DATA_SIZE), Optimizers.create(s.optimizer(), OptimizerSettings.defaults().withWeightDecay(s.weightDecay()), be), be, err);
+    }
+
+    static PrintWriter quiet() {
+        return new PrintWriter(java.io.Writer.nullWriter());
+    }
+
+    static byte[] bytes(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] weights(Path checkpoint) {
+        return bytes(checkpoint.resolve("transformer/model.safetensors"));
+    }
+
+    static byte[] optimizer(Path checkpoint) {
+        return bytes(checkpoint.resolve("trainer/optimizer.safetensors"));
+    }
+}

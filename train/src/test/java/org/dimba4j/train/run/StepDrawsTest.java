@@ -1,0 +1,65 @@
+package org.dimba4j.train.run;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The per-step draws and the data order: pure functions of (seed, step) and (seed, epoch), with the right ranges. */
+class StepDrawsTest {
+    static final int[] LATENT = {4, 8, 8};
+
+    @Test
+    void drawsArePureFunctionsOfSeedAndStep() {
+        StepDraws a = StepDraws.of(7, 41, 3, LATENT, 1000, 0.1), b = StepDraws.of(7, 41, 3, LATENT, 1000, 0.1);
+        assertArrayEquals(a.timesteps(), b.timesteps());
+        assertArrayEquals(a.noise().toFloatArray(), b.noise().toFloatArray());
+        assertArrayEquals(a.posteriorNoise().toFloatArray(), b.posteriorNoise().toFloatArray());
+        assertArrayEquals(new int[] {3, 4, 8, 8}, a.noise().shape());
+        StepDraws next = StepDraws.of(7, 42, 3, LATENT, 1000, 0.1), otherSeed = StepDraws.of(8, 41, 3, LATENT, 1000, 0.1);
+        assertFalse(Arrays.equals(a.noise().toFloatArray(), next.noise().toFloatArray()));
+        assertFalse(Arrays.equals(a.noise().toFloatArray(), otherSeed.noise().toFloatArray()));
+        assertFalse(Arrays.equals(a.noise().toFloatArray(), a.posteriorNoise().toFloatArray()));
+    }
+
+    @Test
+    void timestepsCoverTheRangeAndDropoutHasItsRate() {
+        int[] hist = new int[10];
+        int drops = 0, n = 0;
+        double sum = 0, sumSq = 0;
+        for (int step = 0; step < 2000; step++) {
+            StepDraws d = StepDraws.of(3, step, 4, LATENT, 1000, 0.1);
+            for (int t : d.timesteps()) {
+                assertTrue(t >= 0 && t < 1000, "timestep " + t);
+                hist[t / 100]++;
+            }
+            for (boolean b : d.dropCaption()) if (b) drops++;
+            for (float v : d.noise().toFloatArray()) {
+                sum += v;
+                sumSq += v * v;
+                n++;
+            }
+        }
+        for (int h : hist) assertEquals(800, h, 120, "timesteps per tenth of 0..999: " + Arrays.toString(hist));
+        assertEquals(800, drops, 90, "10% of 8000 captions dropped");
+        assertEquals(0, sum / n, 0.01, "noise mean");
+        assertEquals(1, sumSq / n, 0.01, "noise variance");
+    }
+
+    @Test
+    void dataOrderIsAPermutationPerEpochAndContinuesAcrossEpochs() {
+        DataOrder order = new DataOrder(5, 7);
+        int[] p0 = order.permutation(0).clone(), p1 = order.permutation(1).clone();
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6}, Arrays.stream(p0).sorted().toArray());
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6}, Arrays.stream(p1).sorted().toArray());
+        assertFalse(Arrays.equals(p0, p1), "each epoch shuffles again");
+        // batches of 3 walk through epoch 0 then into epoch 1: step 2 holds p0[6], p1[0], p1[1]
+        assertArrayEquals(new int[] {p0[6], p1[0], p1[1]}, order.batch(2, 3));
+        assertArrayEquals(new long[] {1, 2}, order.position(3, 3));
+        assertArrayEquals(p0, new DataOrder(5, 7).permutation(0), "a function of (seed, epoch) only");
+    }
+}
