@@ -93,7 +93,7 @@ class DimbaGradientsTest {
         Backend cpu = new CpuBackend();
         try (TensorSource fx = TrainFixtures.open("dimba_step_t0.safetensors"); TensorSource weights = TrainFixtures.tinyWeights()) {
             DimbaTrainer trainer = new DimbaTrainer(TrainFixtures.tinyConfig(), Parameters.copyOf(weights, cpu), cpu,
-                    EpsilonMseLoss.dimba(), AdamW.of(cpu, 1e-3, 0.03));
+                    EpsilonMseLoss.dimba(), AdamW.of(cpu, 0.03), 1e-3);
             int[] t = TrainFixtures.ints(fx.get("t"));
             assertEquals(0, t[0], "the fixture's first sample is at t = 0 (the decoder NLL)");
             assertEquals(999, t[1], "the fixture's second sample is at t = 999");

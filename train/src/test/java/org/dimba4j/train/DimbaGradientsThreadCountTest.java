@@ -4,6 +4,7 @@ import org.dimba4j.io.TensorSource;
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.kernels.cpu.CpuBackend;
+import org.dimba4j.train.optim.AdamW;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ class DimbaGradientsThreadCountTest {
         Backend cpu = new CpuBackend();
         try (TensorSource fx = TrainFixtures.open("dimba_step.safetensors"); TensorSource weights = TrainFixtures.tinyWeights()) {
             DimbaTrainer trainer = new DimbaTrainer(TrainFixtures.tinyConfig(), Parameters.copyOf(weights, cpu), cpu,
-                    EpsilonMseLoss.dimba(), AdamW.of(cpu, 1e-3, 0.03));
+                    EpsilonMseLoss.dimba(), AdamW.of(cpu, 0.03), 1e-3);
             int[] t = TrainFixtures.ints(fx.get("t"));
             Tensor x0 = fx.get("x0").toF32(), noise = fx.get("noise").toF32(), y = fx.get("y").toF32(), mask = fx.get("mask");
             Map<String, float[]> one = null;

@@ -10,7 +10,7 @@ import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Backends;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.model.dimba.DimbaConfig;
-import org.dimba4j.train.AdamW;
+import org.dimba4j.train.optim.AdamW;
 import org.dimba4j.train.DimbaTrainer;
 import org.dimba4j.train.EpsilonMseLoss;
 import org.dimba4j.train.Parameters;
@@ -76,7 +76,7 @@ public final class GradCommand implements Callable<Integer> {
             Tensor mask = named.containsKey("mask") ? Tensor.ofLongs(named.get("mask").toLongArray(), named.get("mask").shape()) : null;
             // the optimizer is never stepped: gradients() only evaluates
             DimbaTrainer trainer = new DimbaTrainer(cfg, Parameters.copyOf(weights, be), be, EpsilonMseLoss.dimba(),
-                    AdamW.of(be, 0, 0));
+                    AdamW.of(be, 0), 0);
             DimbaTrainer.Step step = trainer.gradients(floats(named.get("x_start")), t, floats(named.get("noise")),
                     floats(named.get("y")), mask);
             result.put("loss", host(be, step.loss()).reshape(1));
