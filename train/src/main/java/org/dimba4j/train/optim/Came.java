@@ -66,7 +66,9 @@ public final class Came implements Optimizer {
 
     @Override
     public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
-        if (!(lr > 0)) throw new IllegalArgumentException("CAME: the learning rate must be > 0, got " + lr);
+        // lr 0 is legal: the official warm-up gives the first step lr 0 (came_pytorch asserts lr > 0 only at
+        // construction, where the scheduler's base lr is given)
+        if (!(lr >= 0)) throw new IllegalArgumentException("CAME: invalid learning rate " + lr);
         Map<String, Tensor> updated = new LinkedHashMap<>();
         for (var e : params.entrySet()) {
             Tensor g = grads.get(e.getKey());
