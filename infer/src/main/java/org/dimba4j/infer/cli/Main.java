@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ForwardCommand.class,
                 GradCommand.class,
                 ImportOfficialCommand.class,
+                OptimizerStepsCommand.class,
         })
 public final class Main implements Runnable {
 
