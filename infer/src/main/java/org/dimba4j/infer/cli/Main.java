@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 GradCommand.class,
                 ImportOfficialCommand.class,
                 OptimizerStepsCommand.class,
+                CacheCommand.class,
         })
 public final class Main implements Runnable {
 
