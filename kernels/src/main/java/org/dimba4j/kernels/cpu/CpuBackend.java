@@ -68,8 +68,8 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public Tensor attention(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask, Tensor bias) {
         OpShapes.AttentionDims ad = OpShapes.attention(q, k, v, heads, keyMask, bias);
-        float[] o = Attention.run(floats(q), floats(k), floats(v), ad.batch(), ad.lq(), ad.lk(), heads, ad.headDim(), scale,
-                keyMask == null ? null : keyMask.toFloatArray(), floats(bias), ad.batchedBias());
+        float[] o = Attention.run(floats(q), floats(k), floats(v), ad, scale, keyMask == null ? null : keyMask.toFloatArray(),
+                floats(bias));
         return Tensor.of(o, q.shape());
     }
 
@@ -108,8 +108,7 @@ public class CpuBackend extends ReferenceBackend {
                                             Tensor bias, Tensor out, Tensor dOut) {
         OpShapes.AttentionDims ad = OpShapes.attentionBackward(q, k, v, heads, keyMask, bias, out, dOut);
         AttentionBackward.Grads g = AttentionBackward.run(floats(q), floats(k), floats(v), floats(out), floats(dOut),
-                ad.batch(), ad.lq(), ad.lk(), heads, ad.headDim(), scale, keyMask == null ? null : keyMask.toFloatArray(),
-                floats(bias), ad.batchedBias());
+                ad, scale, keyMask == null ? null : keyMask.toFloatArray(), floats(bias));
         return new AttentionGrads(Tensor.of(g.dq(), q.shape()), Tensor.of(g.dk(), k.shape()), Tensor.of(g.dv(), v.shape()));
     }
 
