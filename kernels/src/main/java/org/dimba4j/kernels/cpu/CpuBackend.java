@@ -238,8 +238,8 @@ public class CpuBackend extends ReferenceBackend {
     public Tensor selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z,
                                 Tensor deltaBias, boolean deltaSoftplus) {
         OpShapes.ScanDims sd = OpShapes.selectiveScan(u, delta, a, b, c, d, z, deltaBias);
-        float[] o = SelectiveScan.run(floats(u), floats(delta), floats(a), floats(b), floats(c), floats(d), floats(z),
-                floats(deltaBias), deltaSoftplus, sd.batch(), sd.l(), sd.e(), sd.n());
+        float[] o = SelectiveScan.run(new ScanOperands(floats(u), floats(delta), floats(a), floats(b), floats(c), floats(d),
+                floats(z), floats(deltaBias), deltaSoftplus), sd);
         return Tensor.of(o, u.shape());
     }
 
@@ -249,9 +249,8 @@ public class CpuBackend extends ReferenceBackend {
     public ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b,
             Tensor c, Tensor d, Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor dOut) {
         OpShapes.ScanDims sd = OpShapes.selectiveScanBackward(u, delta, a, b, c, d, z, deltaBias, dOut);
-        SelectiveScanBackward.Grads g = SelectiveScanBackward.run(floats(u), floats(delta), floats(a), floats(b),
-                floats(c), floats(d), floats(z), floats(deltaBias), deltaSoftplus, floats(dOut), sd.batch(), sd.l(),
-                sd.e(), sd.n());
+        SelectiveScanBackward.Grads g = SelectiveScanBackward.run(new ScanOperands(floats(u), floats(delta), floats(a),
+                floats(b), floats(c), floats(d), floats(z), floats(deltaBias), deltaSoftplus), floats(dOut), sd);
         return new ScanGrads(Tensor.of(g.du(), u.shape()), Tensor.of(g.dDelta(), u.shape()),
                 Tensor.of(g.dA(), a.shape()), Tensor.of(g.dB(), b.shape()), Tensor.of(g.dC(), c.shape()),
                 d == null ? null : Tensor.of(g.dD(), d.shape()), z == null ? null : Tensor.of(g.dZ(), u.shape()),
