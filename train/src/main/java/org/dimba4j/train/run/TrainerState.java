@@ -39,7 +39,7 @@ public record TrainerState(int step, long epoch, long offset, long seed, double 
         ObjectNode n = JSON.createObjectNode();
         n.put("step", step);
         n.putObject("data_position").put("epoch", epoch).put("offset", offset);
-        n.putObject("rng").put("kind", "counter-based: TorchGenerator(splitmix(seed, stream, step or epoch))")
+        n.putObject("rng").put("kind", "counter-based: per-step draws from (seed, step), data order from (seed, epoch)")
                 .put("seed", seed).put("step", step);
         n.put("smoothed_loss", Double.toString(smoothedLoss));
         n.put("optimizer", optimizer);
