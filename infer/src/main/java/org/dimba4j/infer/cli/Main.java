@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 ForwardCommand.class,
                 ImportOfficialCommand.class,
+                TrainCommand.class,
         })
 public final class Main implements Runnable {
 
