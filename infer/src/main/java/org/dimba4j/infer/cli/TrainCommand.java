@@ -99,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (Backend be = Backends.select(settings.device()); TrainingData examples = openData(settings, be)) {
             OptimizerSettings os = OptimizerSettings.defaults().withWeightDecay(settings.weightDecay());
             Optimizer opt = Optimizers.create(settings.optimizer(), os, be);
-            err.printf(Locale.ROOT, "[dimba4j] train: %s on %s (%d examples), %d steps of batch %d, %s lr %.3g, device %s%n",
+            err.printf(Locale.ROOT, "[dimba4j] train: %s on %s, %d examples, %d steps of batch %d, %s lr %.3g, device %s%n",
                     settings.model(), examples.description(), examples.size(), settings.steps(), settings.batch(),
                     settings.optimizer(), settings.lr(), be.name());
             TrainingRun run = new TrainingRun(settings, runDir, examples, opt, be, err);

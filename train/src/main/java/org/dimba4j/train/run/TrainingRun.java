@@ -33,6 +33,7 @@ import java.util.Optional;
  * was stopped and resumed; on the CPU backend they are the same bits.
  */
 public final class TrainingRun {
+    /** The smoothed loss: an exponential moving average, bias-corrected as Adam's moments (so early steps read right). */
     static final double SMOOTHING = 0.98;
 
     private final RunSettings settings;
@@ -69,7 +70,7 @@ public final class TrainingRun {
         }
         settings.write(runDir);
         log.truncateAfter(0);
-        return loop(0, startingWeights(), Double.NaN, DataPosition.START);
+        return loop(0, startingWeights(), 0, DataPosition.START);
     }
 
     /**
@@ -90,7 +91,7 @@ public final class TrainingRun {
         if (newest.isEmpty()) {
             err.println("[dimba4j] train: " + runDir + " has no complete checkpoint; starting it again from step 0");
             log.truncateAfter(0);
-            return loop(0, startingWeights(), Double.NaN, DataPosition.START);
+            return loop(0, startingWeights(), 0, DataPosition.START);
         }
         int step = newest.get();
         RunCheckpoints.Loaded c = checkpoints.read(step);
@@ -105,7 +106,7 @@ public final class TrainingRun {
         Map<String, Tensor> weights = new LinkedHashMap<>();
         c.weights().forEach((n, t) -> weights.put(n, be.upload(t)));
         err.printf(java.util.Locale.ROOT, "[dimba4j] train: resuming %s from step %d of %d%n", runDir, step, settings.steps());
-        return loop(step, Parameters.of(weights, "checkpoint step-" + step), c.state().smoothedLoss(), position);
+        return loop(step, Parameters.of(weights, "checkpoint step-" + step), c.state().lossAverage(), position);
     }
 
     private Path modelDir() {
@@ -119,7 +120,7 @@ public final class TrainingRun {
     }
 
     /** Updates {@code from + 1 .. settings.steps()}; {@code position} is where update {@code from + 1} reads. */
-    private Path loop(int from, Parameters params, double smoothed, DataPosition position) {
+    private Path loop(int from, Parameters params, double average, DataPosition position) {
         DimbaConfig config = DimbaConfig.load(modelDir().resolve("transformer/config.json"));
         float scaling = VaeConfig.load(modelDir().resolve("vae/config.json")).scalingFactor();
         EpsilonMseLoss objective = EpsilonMseLoss.dimba();
@@ -146,24 +147,25 @@ public final class TrainingRun {
             for (String name : grads.keySet()) current.put(name, params.get(name));
             params = params.with(optimizer.step(current, grads, lr));
 
-            smoothed = Double.isNaN(smoothed) ? g.loss() : SMOOTHING * smoothed + (1 - SMOOTHING) * g.loss();
+            average = SMOOTHING * average + (1 - SMOOTHING) * g.loss();
+            double smoothed = average / (1 - Math.pow(SMOOTHING, done));
             log.append(new LossLog.Row(done, g.loss(), mean(s.mse(), g.loss()), s.vb() == null ? Double.NaN : mean(s.vb(), 0),
                     lr, g.norm(), smoothed));
             progress.step(done, settings.steps(), g.loss(), smoothed, g.norm());
             if (done % settings.saveEvery() == 0 || done == settings.steps()) {
-                last = save(done, params, smoothed, order);
+                last = save(done, params, average, order);
             }
         }
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
         return last;
     }
 
-    private Path save(int step, Parameters params, double smoothed, DataOrder order) {
+    private Path save(int step, Parameters params, double average, DataOrder order) {
         Map<String, Tensor> host = new LinkedHashMap<>();
         params.asMap().forEach((n, t) -> host.put(n, be.download(t)));
         DataPosition pos = order.position();
         var opt = optimizer.state();
-        TrainerState state = new TrainerState(step, pos.epoch(), pos.offset(), settings.seed(), smoothed, opt.optimizer(), opt.scalars());
+        TrainerState state = new TrainerState(step, pos.epoch(), pos.offset(), settings.seed(), average, opt.optimizer(), opt.scalars());
         Path p = checkpoints.write(step, modelDir(), modelDir().resolve("transformer/config.json"), host, opt, state,
                 settings.keepLast());
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
