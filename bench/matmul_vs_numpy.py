@@ -5,7 +5,8 @@ import os, statistics, subprocess, sys
 java, jar, python = sys.argv[1:4]
 rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 9
 here = os.path.dirname(os.path.abspath(__file__))
-shapes = [(1024, 1024, 1024, 7), (1024, 1152, 4608, 3)]
+# (M, K, N, reps): the two square-ish figures, then the Dimba-L linears (tokens x hidden by the qkv/MLP weights)
+shapes = [(1024, 1024, 1024, 7), (1024, 1152, 4608, 3), (2048, 1152, 3456, 3), (2048, 1152, 4608, 3), (300, 4096, 1152, 5)]
 
 
 def start(name, cmd, env=None):
@@ -15,7 +16,7 @@ def start(name, cmd, env=None):
 
 
 threads = os.environ.get('BENCH_THREADS')  # e.g. 1: both sides single-threaded (less sensitive to a busy machine)
-jvm_threads = [f'-Ddimba.threads={threads}'] if threads else []
+jvm_threads = ([f'-Ddimba.threads={threads}'] if threads else []) + os.environ.get('DIMBA_JAVA_OPTS', '').split()  # e.g. -Ddimba.gemm.kc=192
 np_env = dict(os.environ, OPENBLAS_NUM_THREADS=threads) if threads else dict(os.environ)
 workers = [
     start('dimba4j', [java, '--add-modules', 'jdk.incubator.vector', '-Xmx4g', *jvm_threads, '-cp', jar, 'org.dimba4j.bench.MatmulWorker']),

@@ -44,6 +44,7 @@ public final class DimbaTrainer {
     private final double lr;
     private final LearnedSigmaLoss learnedSigma = LearnedSigmaLoss.dimba();
     private Parameters parameters;
+    private boolean gradCheckpointing;
 
     public DimbaTrainer(DimbaConfig config, Parameters parameters, Backend be, EpsilonMseLoss loss, Optimizer optimizer,
                         double lr) {
@@ -77,7 +78,7 @@ public final class DimbaTrainer {
     public Step gradients(Tensor x0, int[] t, Tensor noise, Tensor y, Tensor mask) {
         TapeBackend tape = new TapeBackend(be);
         for (String name : trainable()) tape.watch(parameters.get(name));
-        Dimba model = Dimba.of(config, parameters, tape);
+        Dimba model = model(tape);
         Tensor eps = be.upload(noise);
         Tensor xt = loss.qSample(be, be.upload(x0), t, eps);
         Tensor out = model.forward(xt, EpsilonMseLoss.timesteps(t), y, mask);
@@ -101,6 +102,22 @@ public final class DimbaTrainer {
             if (gi != null) grads.put(name, gi);
         }
         return new Step(l, mse, vb, grads);
+    }
+
+    /**
+     * Gradient checkpointing per Dimba block (a DimbaBlock and its Mamba layer): the forward keeps only each block's
+     * inputs and the backward recomputes the block; the same gradients, bit for bit, for less memory and one more
+     * forward. Off by default. Returns this trainer.
+     */
+    public DimbaTrainer withGradCheckpointing(boolean on) {
+        gradCheckpointing = on;
+        return this;
+    }
+
+    /** The model at the current parameters on {@code tape}, its blocks checkpointed if {@link #withGradCheckpointing}. */
+    public Dimba model(TapeBackend tape) {
+        Dimba model = Dimba.of(config, parameters, tape);
+        return gradCheckpointing ? model.withBlockRunner((name, be, block, in) -> tape.checkpoint(name, block::apply, in)) : model;
     }
 
     /** {@link #gradients}, then one optimizer step at the trainer's learning rate. */

@@ -11,8 +11,9 @@ import org.dimba4j.model.diffusion.GaussianDiffusion;
  * {@code x_t = sqrt(abar_t) x0 + sqrt(1 - abar_t) noise} (q_sample), and the "mse" term
  * {@code mean over C, H, W of (model_output[:, :C] - noise)^2}, averaged over the batch.
  *
- * <p>Not in this loss (yet): with {@code learn_sigma} the official loss adds the variational-bound term "vb" for the
- * predicted variance channels (on the detached epsilon); here the variance channels get no gradient.
+ * <p>With {@code learn_sigma} the official loss adds the variational-bound term "vb" for the predicted variance
+ * channels (on the detached epsilon): that is {@link org.dimba4j.train.objective.LearnedSigmaLoss}, which
+ * {@link DimbaTrainer} uses then; here the variance channels get no gradient.
  */
 public final class EpsilonMseLoss {
     private final GaussianDiffusion diffusion;

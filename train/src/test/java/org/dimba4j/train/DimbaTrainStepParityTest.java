@@ -21,8 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * One full training step of the tiny Dimba (q_sample, forward, epsilon MSE, backward, AdamW) on CpuBackend and on
  * OpenClBackend gives the same loss, gradients and updated weights, and on OpenCL the step keeps everything on the
- * device except what the host loss head needs (the output and x_t down, the output's gradient up), and only the
- * step's inputs and small per-step constants go up.
+ * device except what the host loss head and the host optimizer need: the output and x_t come down for the learned-sigma
+ * loss head and the output's gradient goes up; the fused host optimizer (train.optim) downloads each trainable parameter
+ * and its gradient once and uploads the new parameter once. Otherwise only the step's inputs and small per-step
+ * constants go up.
  * Without an OpenCL device the test is skipped, unless OpenCL is required (-Ddimba.requireOpencl=true or
  * DIMBA_REQUIRE_OPENCL=1, as CI sets), in which case it fails.
  */
@@ -65,10 +67,12 @@ class DimbaTrainStepParityTest {
             DimbaTrainer.Step clStep = onCl.step(x0, t, noise, y, mask);
             TransferStats moved = cl.transfers();
             System.err.println("DimbaTrainStepParityTest: one step on " + cl.name() + ": " + moved);
-            // the learned-sigma loss head runs on the host: the output and x_t come down, d loss / d output goes up
-            assertEquals(2, moved.downloads(), "the step downloads only the model output and x_t: " + moved);
-            assertTrue(moved.uploads() <= MAX_STEP_UPLOADS + 1, "only inputs, per-step constants and the output's "
-                    + "gradient go up: " + moved);
+            // the learned-sigma loss head runs on the host (output and x_t down, d loss / d output up); the fused host
+            // optimizer moves p and g down and the new p up once each
+            int trained = onCl.trainable().size();
+            assertEquals(2 + 2L * trained, moved.downloads(), "the loss head's 2 and the optimizer's p and g: " + moved);
+            assertTrue(moved.uploads() <= MAX_STEP_UPLOADS + 1 + trained,
+                    "only inputs, per-step constants, the output's gradient and the updated parameters go up: " + moved);
             for (String name : onCl.trainable()) {
                 assertFalse(onCl.parameters().get(name).isHost(), name + " stays on the device");
             }

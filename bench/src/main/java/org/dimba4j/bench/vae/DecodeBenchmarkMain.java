@@ -85,7 +85,7 @@ public final class DecodeBenchmarkMain {
     }
 
     /** Writes config.json and random weights with the SDXL shapes to dir, unless they are already there. */
-    private static void ensureWeights(Path dir, VaeConfig config, DType dtype) throws IOException {
+    public static void ensureWeights(Path dir, VaeConfig config, DType dtype) throws IOException {
         Path weights = dir.resolve("diffusion_pytorch_model.safetensors");
         if (Files.isRegularFile(weights) && Files.isRegularFile(dir.resolve("config.json"))) return;
         log("writing synthetic %s SDXL VAE weights to %s", dtype, dir);
@@ -94,7 +94,7 @@ public final class DecodeBenchmarkMain {
         SafetensorsWriter.write(weights, new SyntheticVaeWeights(config, dtype, 2024), Map.of("format", "pt"), true);
     }
 
-    private static Tensor randomLatents(int h, int w) {
+    static Tensor randomLatents(int h, int w) {
         // unscaled latents of a real image have std about 1 / scaling_factor (~7.7 for SDXL)
         SplittableRandom rnd = new SplittableRandom(7);
         float[] v = new float[4 * h * w];

@@ -15,8 +15,11 @@ import picocli.CommandLine.Command;
                 DevicesCommand.class,
                 GenerateCommand.class,
                 ForwardCommand.class,
+                GradCommand.class,
                 ImportOfficialCommand.class,
                 TrainCommand.class,
+                OptimizerStepsCommand.class,
+                CacheCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -53,10 +53,8 @@ class GenerateCommandTest {
             assertArrayEquals(new int[] {1, 4, 8, 8}, a.get("latents").shape());
             float[] x = a.get("latents").toFloatArray();
             float[] y = b.get("latents").toFloatArray();
-            double scale = 0;
-            for (float v : x) scale = Math.max(scale, Math.abs(v));
-            // up to the CPU backend's run-to-run rounding (JIT-dependent reduction order)
-            for (int i = 0; i < x.length; i++) assertEquals(x[i], y[i], 1e-5 * scale, "latent " + i);
+            // the same noise, so the same bits (the CPU kernels are identical cold and JIT-compiled)
+            assertArrayEquals(x, y, "latents of --seed 42 vs its --init-noise");
         }
     }
 

@@ -88,8 +88,9 @@ public final class ImageFiles {
         int type = cm.getColorSpace().getType();
         boolean grey = type == ColorSpace.TYPE_GRAY;
         if (!grey && type != ColorSpace.TYPE_RGB) {
-            throw new BadImageException("image " + file + " has an unsupported colour space (type " + type
-                    + ", e.g. CMYK); save it as RGB", null);
+            String name = type == ColorSpace.TYPE_CMYK ? "CMYK" : "type " + type;
+            throw new BadImageException("image " + file + " has an unsupported colour space (" + name
+                    + "); save it as RGB", null);
         }
         int bits = raster.getSampleModel().getSampleSize(0);
         int[] sample = new int[raster.getNumBands()];

@@ -23,7 +23,7 @@ final class Attention {
         int hd = heads * d;
         float[] o = new float[bsz * lq * hd];
         int blocks = (lq + RQ - 1) / RQ;
-        int chunks = Math.max(1, Math.min(blocks, (4 * Parallel.THREADS + bsz * heads - 1) / (bsz * heads)));
+        int chunks = Math.max(1, Math.min(blocks, (4 * Parallel.threads() + bsz * heads - 1) / (bsz * heads)));
         long work = 2L * bsz * heads * lq * lk * d;
         Parallel.forEach(bsz * heads * chunks, work > 200_000, t -> {
             int b = t / (heads * chunks), h = (t / chunks) % heads, ch = t % chunks;

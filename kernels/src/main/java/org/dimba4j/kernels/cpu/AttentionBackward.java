@@ -13,12 +13,18 @@ import java.util.Arrays;
  *   dP = dO V^T,  dS = scale P (dP - rowsum(dO O)),  dQ = dS K,  dK += dS^T q,  dV += P^T dO.
  * </pre>
  * One task per (batch, head, query range); memory is O(Lk D) per task (K and V packed twice, dK and dV
- * accumulators), never Lq x Lk. When there are fewer (batch, head) pairs than cores the queries are split too,
- * and each range's dK, dV are summed afterwards, so no two tasks write the same element.
+ * accumulators), never Lq x Lk. When there are fewer (batch, head) pairs than {@link #TASKS} the queries are split
+ * too, and each range's dK, dV are summed afterwards in range order, so no two tasks write the same element. The
+ * split depends only on the shapes, never on the thread count, so every thread count gives the same bits.
  */
 final class AttentionBackward {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int RQ = 4;
+    /**
+     * Tasks the work is cut into when there are few (batch, head) pairs: enough for a 16-core machine, few enough
+     * that the ranges' dK, dV partial sums (2 Lk Dp floats each) stay small.
+     */
+    static final int TASKS = 16;
 
     private AttentionBackward() {}
 
@@ -30,7 +36,7 @@ final class AttentionBackward {
         int hd = heads * d, pairs = bsz * heads, dp = padded(d);
         float[] dq = new float[bsz * lq * hd], dk = new float[bsz * lk * hd], dv = new float[bsz * lk * hd];
         int blocks = (lq + RQ - 1) / RQ;
-        int chunks = Math.max(1, Math.min(blocks, (2 * Parallel.THREADS + pairs - 1) / pairs));
+        int chunks = Math.max(1, Math.min(blocks, (TASKS + pairs - 1) / pairs));
         long work = 10L * pairs * lq * lk * d;
         // one range per pair: write dK, dV straight out; several: keep each range's partial sums until all are done
         float[][] partK = chunks == 1 ? null : new float[pairs * chunks][], partV = chunks == 1 ? null : new float[pairs * chunks][];

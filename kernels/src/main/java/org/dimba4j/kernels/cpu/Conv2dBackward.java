@@ -1,5 +1,6 @@
 package org.dimba4j.kernels.cpu;
 
+import org.dimba4j.kernels.OpShapes;
 import org.dimba4j.kernels.Tensor;
 
 /**
@@ -19,9 +20,10 @@ final class Conv2dBackward {
 
     private Conv2dBackward() {}
 
-    static Grads run(float[] x, float[] w, float[] dy, boolean withBias, int n, int c, int h, int wd, int o, int kh,
-                     int kw, int sh, int sw, int ph, int pw, int groups, int ho, int wo) {
-        int cg = c / groups, og = o / groups, k = cg * kh * kw, plane = ho * wo;
+    static Grads run(float[] x, float[] w, float[] dy, boolean withBias, ConvGeometry geo) {
+        OpShapes.Conv2dDims d = geo.dims();
+        int n = d.n(), c = d.c(), h = d.h(), wd = d.w(), o = d.o(), ho = d.ho(), wo = d.wo(), groups = geo.groups();
+        int cg = d.cg(), og = geo.og(), k = geo.k(), plane = geo.plane();
         int band = Math.max(1, Math.min(ho, COL_BUDGET / Math.max(1, k * wo)));
         float[] dx = new float[n * c * h * wd], dw = new float[o * k];
         float[] col = new float[k * band * wo], dcol = new float[k * band * wo];
@@ -32,7 +34,7 @@ final class Conv2dBackward {
                 int xBase = (b * c + g * cg) * h * wd, dyBase = (b * o + g * og) * plane;
                 for (int i0 = 0; i0 < ho; i0 += band) {
                     int rows = Math.min(band, ho - i0), pt = rows * wo, dyOff = dyBase + i0 * wo;
-                    Conv2d.im2col(x, xBase, h, wd, cg, kh, kw, sh, sw, ph, pw, i0, rows, wo, col);
+                    Conv2d.im2col(x, xBase, geo, i0, rows, col);
                     // dW_g[oc, q] += sum_p dy[oc, p] col[q, p]: A = dy_g (rows oc, stride plane), B = col^T
                     Gemm.gemm(og, k, pt, dy, dyOff, plane, 1, MatrixView.of(colT, 0, pt, true), dw, g * og * k, k,
                             started[g], true);
@@ -40,7 +42,7 @@ final class Conv2dBackward {
                     // dcol[q, p] = sum_oc W[oc, q] dy[oc, p]: A = W_g^T (element (q, oc) at oc * k + q), B = dy_g
                     Gemm.gemm(k, pt, og, w, g * og * k, 1, k, MatrixView.of(dyT, dyOff, plane, false), dcol, 0, pt,
                             false, true);
-                    col2im(dcol, dx, xBase, h, wd, cg, kh, kw, sh, sw, ph, pw, i0, rows, wo);
+                    col2im(dcol, dx, xBase, geo, i0, rows);
                 }
             }
         }
@@ -59,9 +61,10 @@ final class Conv2dBackward {
     }
 
     /** The adjoint of Conv2d.im2col: each column entry added back onto the input pixel it was read from. */
-    private static void col2im(float[] dcol, float[] dx, int xBase, int h, int w, int cg, int kh, int kw, int sh,
-                               int sw, int ph, int pw, int i0, int rows, int wo) {
-        int pt = rows * wo;
+    private static void col2im(float[] dcol, float[] dx, int xBase, ConvGeometry g, int i0, int rows) {
+        OpShapes.Conv2dDims cd = g.dims();
+        int h = cd.h(), w = cd.w(), cg = cd.cg(), kh = cd.kh(), kw = cd.kw(), wo = cd.wo();
+        int sh = g.sh(), sw = g.sw(), ph = g.ph(), pw = g.pw(), pt = rows * wo;
         for (int ic = 0; ic < cg; ic++) {
             for (int u = 0; u < kh; u++) {
                 for (int v = 0; v < kw; v++) {

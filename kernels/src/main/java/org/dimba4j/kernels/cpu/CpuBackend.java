@@ -10,11 +10,12 @@ import org.dimba4j.kernels.grad.ScanGrads;
 import org.dimba4j.kernels.reference.ReferenceBackend;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The CPU backend: Vector API kernels ({@link Gemm}, {@link Attention}, {@link SelectiveScan}, ...) on a shared
- * fork/join pool. Argument checking mirrors the reference; anything not worth a fast kernel (layout ops, which
- * are memory copies either way) is inherited from the reference loops.
+ * fork/join pool. Argument checking mirrors the reference; the few ops not worth a fast kernel (pad2d, full
+ * and the embedding backward) are inherited from the reference loops.
  */
 public class CpuBackend extends ReferenceBackend {
     /** Products below this many multiply-adds run on the calling thread. */
@@ -23,6 +24,14 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public String name() {
         return "cpu";
+    }
+
+    /**
+     * Runs {@code body} with the CPU kernels it calls (on this thread) split over a pool of {@code threads} threads
+     * instead of {@code -Ddimba.threads} (default: the core count). Results are the same bits for every count.
+     */
+    public static <T> T withThreads(int threads, Supplier<T> body) {
+        return Parallel.withThreads(threads, body);
     }
 
     static float[] floats(Tensor t) {
@@ -59,7 +68,9 @@ public class CpuBackend extends ReferenceBackend {
             float[] bs = floats(bias);
             for (int r = 0; r < rows; r++) System.arraycopy(bs, 0, o, r * outF, outF);
         }
-        Gemm.gemm(rows, outF, in, xs, 0, in, 1, MatrixView.of(weight, 0, in, true), o, 0, outF, bias != null, true);
+        PackedB packed = WeightPacks.SHARED.lookup(weight, in, outF);
+        if (packed != null) Gemm.gemm(rows, outF, in, xs, 0, in, 1, packed, o, 0, outF, bias != null, true);
+        else Gemm.gemm(rows, outF, in, xs, 0, in, 1, MatrixView.of(weight, 0, in, true), o, 0, outF, bias != null, true);
         return Tensor.of(o, ld.outShape());
     }
 
@@ -223,8 +234,7 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW, int groups) {
         OpShapes.Conv2dDims d = OpShapes.conv2d(x, weight, bias, strideH, strideW, padH, padW, groups);
-        float[] out = Conv2d.run(floats(x), weight, floats(bias), d.n(), d.c(), d.h(), d.w(), d.o(), d.kh(), d.kw(),
-                strideH, strideW, padH, padW, groups, d.ho(), d.wo());
+        float[] out = Conv2d.run(floats(x), weight, floats(bias), new ConvGeometry(d, strideH, strideW, padH, padW, groups));
         return Tensor.of(out, d.n(), d.o(), d.ho(), d.wo());
     }
 
@@ -273,8 +283,8 @@ public class CpuBackend extends ReferenceBackend {
     public ConvGrads conv2dBackward(Tensor x, Tensor weight, Tensor dy, boolean withBias,
             int strideH, int strideW, int padH, int padW, int groups) {
         OpShapes.Conv2dDims d = OpShapes.conv2dBackward(x, weight, dy, strideH, strideW, padH, padW, groups);
-        Conv2dBackward.Grads g = Conv2dBackward.run(floats(x), floats(weight), floats(dy), withBias, d.n(), d.c(), d.h(),
-                d.w(), d.o(), d.kh(), d.kw(), strideH, strideW, padH, padW, groups, d.ho(), d.wo());
+        Conv2dBackward.Grads g = Conv2dBackward.run(floats(x), floats(weight), floats(dy), withBias,
+                new ConvGeometry(d, strideH, strideW, padH, padW, groups));
         return new ConvGrads(Tensor.of(g.dx(), x.shape()), Tensor.of(g.dw(), weight.shape()),
                 withBias ? Tensor.of(g.dBias(), d.o()) : null);
     }
@@ -331,7 +341,35 @@ public class CpuBackend extends ReferenceBackend {
         return reduce(Reductions.Kind.MAX, x, dim);
     }
 
-    // ---- layout (slice, concat and flip are already row copies in the reference) ----
+    // ---- layout: bulk row copies (threads for big ones), mapped f16/bf16 inputs widened only where read ----
+
+    @Override
+    public Tensor slice(Tensor x, int dim, int start, int end) {
+        OpShapes.AxisDims ad = OpShapes.slice(x, dim, start, end);
+        int[] s = x.shape();
+        s[ad.axis()] = end - start;
+        return Tensor.of(Layout.slice(x, ad.outer(), ad.len(), ad.inner(), start, end), s);
+    }
+
+    @Override
+    public Tensor concat(int dim, Tensor... xs) {
+        OpShapes.AxisDims ad = OpShapes.around("concat", xs[0], dim);
+        int[] s = OpShapes.concat(ad.axis(), xs);
+        return Tensor.of(Layout.concat(xs, ad.axis(), ad.outer(), ad.inner(), s[ad.axis()]), s);
+    }
+
+    @Override
+    public Tensor flip(Tensor x, int dim) {
+        OpShapes.AxisDims ad = OpShapes.around("flip", x, dim);
+        return Tensor.of(Layout.flip(x, ad.outer(), ad.len(), ad.inner()), x.shape());
+    }
+
+    @Override
+    public Tensor embedding(Tensor table, Tensor ids) {
+        long[] is = ids.toLongArray();
+        int[] s = OpShapes.embedding(table, ids, is);
+        return Tensor.of(Layout.embedding(table, is, table.dim(1)), s);
+    }
 
     @Override
     public Tensor permute(Tensor x, int... axes) {

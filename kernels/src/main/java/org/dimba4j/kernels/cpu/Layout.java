@@ -1,10 +1,12 @@
 package org.dimba4j.kernels.cpu;
 
 import org.dimba4j.kernels.Shape;
+import org.dimba4j.kernels.Tensor;
 
 /**
  * Memory-bound layout ops done row by row: index arithmetic once per output row, then a copy (or a strided
- * gather) along the row, instead of per-element index decoding.
+ * gather) along the row, instead of per-element index decoding. Slice, concat, flip and embedding read their
+ * input through {@link Copies}, so mapped f16/bf16 tensors are widened only where they are read.
  */
 final class Layout {
     private Layout() {}
@@ -58,6 +60,61 @@ final class Layout {
                 for (int j = 0; j < nw; j++) o[dst + j] = x[src + j / factor];
                 for (int f = 1; f < factor; f++) System.arraycopy(o, dst, o, dst + f * nw, nw);
             }
+        });
+        return o;
+    }
+
+    /** x[..., start:end, ...] along an axis with {@code outer} rows before it and {@code inner} elements after it. */
+    static float[] slice(Tensor x, int outer, int len, int inner, int start, int end) {
+        int piece = (end - start) * inner;
+        float[] o = new float[Math.multiplyExact(outer, piece)];
+        Copies.blocks(x, (long) start * inner, (long) len * inner, o, 0, piece, outer, piece);
+        return o;
+    }
+
+    /** torch.cat along an axis: each input's rows land at its offset inside every output row. */
+    static float[] concat(Tensor[] xs, int axis, int outer, int inner, int total) {
+        float[] o = new float[Math.multiplyExact(outer, Math.multiplyExact(total, inner))];
+        int off = 0;
+        for (Tensor t : xs) {
+            int piece = t.dim(axis) * inner;
+            Copies.blocks(t, 0, piece, o, off * inner, total * inner, outer, piece);
+            off += t.dim(axis);
+        }
+        return o;
+    }
+
+    /** torch.flip along an axis of length n: row (p, i) of the output is row (p, n-1-i) of the input. */
+    static float[] flip(Tensor x, int outer, int n, int inner) {
+        float[] o = new float[Math.multiplyExact(outer, Math.multiplyExact(n, inner))];
+        if (inner == 1) {
+            // the last axis: copy each row in bulk, then reverse it in place
+            Copies.blocks(x, 0, n, o, 0, n, outer, n);
+            Parallel.forRange(outer, 1, o.length, (p0, p1) -> {
+                for (int p = p0; p < p1; p++) {
+                    for (int i = p * n, j = i + n - 1; i < j; i++, j--) {
+                        float t = o[i];
+                        o[i] = o[j];
+                        o[j] = t;
+                    }
+                }
+            });
+            return o;
+        }
+        Parallel.forRange(outer * n, 1, o.length, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int p = r / n, i = r % n;
+                Copies.read(x, ((long) p * n + n - 1 - i) * inner, o, r * inner, inner);
+            }
+        });
+        return o;
+    }
+
+    /** Rows {@code ids} of a [V, D] table (ids already checked), one bulk row copy each. */
+    static float[] embedding(Tensor table, long[] ids, int d) {
+        float[] o = new float[Math.multiplyExact(ids.length, d)];
+        Parallel.forRange(ids.length, 1, o.length, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) Copies.read(table, ids[r] * d, o, r * d, d);
         });
         return o;
     }

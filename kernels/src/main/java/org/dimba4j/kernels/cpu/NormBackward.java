@@ -10,10 +10,14 @@ import jdk.incubator.vector.VectorSpecies;
  *   dx = inv (g - mean(g) - xhat mean(g xhat))      (RMSNorm: no mean(g) term)
  *   dw = sum_rows dy xhat,  db = sum_rows dy
  * </pre>
- * Each task sums dw and db over its rows in f32; the tasks' sums are added in double.
+ * dw and db are summed in f32 over chunks of {@link #CHUNK} rows (fixed, so the summation order never depends on the
+ * thread count), and the chunks' sums are added in double in chunk order: every thread count gives the same bits.
  */
 final class NormBackward {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /** Rows per partial sum of dw, db. */
+    static final int CHUNK = 64;
 
     private NormBackward() {}
 
@@ -22,17 +26,17 @@ final class NormBackward {
 
     static Grads run(float[] x, float[] w, float[] dy, int rows, int c, float eps, boolean rms) {
         float[] dx = new float[rows * c];
-        long work = (long) rows * c * 10;
-        int tasks = work < 200_000 ? 1 : Math.min(Parallel.THREADS, rows);
-        float[][] dwPart = new float[tasks][], dbPart = new float[tasks][];
-        Parallel.forEach(tasks, true, t -> {
-            int r0 = (int) ((long) rows * t / tasks), r1 = (int) ((long) rows * (t + 1) / tasks);
-            float[] dw = w == null ? null : new float[c], db = w == null || rms ? null : new float[c];
-            for (int r = r0; r < r1; r++) row(x, w, dy, dx, dw, db, r * c, c, eps, rms);
-            dwPart[t] = dw;
-            dbPart[t] = db;
+        int chunks = (rows + CHUNK - 1) / CHUNK;
+        float[][] dwPart = new float[chunks][], dbPart = new float[chunks][];
+        Parallel.forRange(chunks, 1, (long) rows * c * 10, (k0, k1) -> {
+            for (int k = k0; k < k1; k++) {
+                float[] dw = w == null ? null : new float[c], db = w == null || rms ? null : new float[c];
+                for (int r = k * CHUNK, r1 = Math.min(rows, r + CHUNK); r < r1; r++) row(x, w, dy, dx, dw, db, r * c, c, eps, rms);
+                dwPart[k] = dw;
+                dbPart[k] = db;
+            }
         });
-        return new Grads(dx, total(dwPart, c), total(dbPart, c));
+        return new Grads(dx, w == null ? null : total(dwPart, c), w == null || rms ? null : total(dbPart, c));
     }
 
     private static void row(float[] x, float[] w, float[] dy, float[] dx, float[] dw, float[] db, int base, int c, float eps,
@@ -92,9 +96,8 @@ final class NormBackward {
         return dx;
     }
 
-    /** The tasks' partial sums added in double; null when there are none. */
+    /** The chunks' partial sums added in double, in chunk order. */
     private static float[] total(float[][] parts, int c) {
-        if (parts.length == 0 || parts[0] == null) return null;
         float[] out = new float[c];
         for (int i = 0; i < c; i++) {
             double s = 0;

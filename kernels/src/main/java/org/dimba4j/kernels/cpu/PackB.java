@@ -17,12 +17,12 @@ final class PackB {
 
     private PackB() {}
 
-    /** Packs rows [k0, k0+kc) and columns [j0, j0+nc) of b into dst (panel after panel). */
-    static void pack(MatrixView b, int k0, int kc, int j0, int nc, float[] dst) {
+    /** Packs rows [k0, k0+kc) and columns [j0, j0+nc) of b into dst from dstOff on (panel after panel). */
+    static void pack(MatrixView b, int k0, int kc, int j0, int nc, float[] dst, int dstOff) {
         final int nr = Gemm.NR;
         int panels = (nc + nr - 1) / nr;
         for (int pn = 0; pn < panels; pn++) {
-            int jb = j0 + pn * nr, cols = Math.min(nr, j0 + nc - jb), base = pn * kc * nr;
+            int jb = j0 + pn * nr, cols = Math.min(nr, j0 + nc - jb), base = dstOff + pn * kc * nr;
             if (cols < nr) java.util.Arrays.fill(dst, base, base + kc * nr, 0f);
             if (b.colStride() == 1) packRows(b, k0, kc, jb, cols, dst, base);
             else packColumns(b, k0, kc, jb, cols, dst, base);

@@ -1,40 +1,66 @@
 package org.dimba4j.kernels.cpu;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
- * The one thread pool of the CPU kernels. Work is split into a few coarse tasks (about one per core), so the
+ * The thread pools of the CPU kernels. Work is split into a few coarse tasks (about one per core), so the
  * fork/join overhead stays far below the work of a kernel; tiny problems run on the caller's thread.
- * {@code -Ddimba.threads=N} overrides the core count.
+ * {@code -Ddimba.threads=N} overrides the core count; {@link #withThreads} runs a computation on a pool of a given
+ * size (tests use it to show that results do not depend on it: every reduction is chunked by sizes fixed by the
+ * shapes, never by the thread count, and its chunks are added in a fixed order).
  */
 final class Parallel {
     static final int THREADS = Math.max(1, Integer.getInteger("dimba.threads", Runtime.getRuntime().availableProcessors()));
-    private static final ForkJoinPool POOL = THREADS == 1 ? null : new ForkJoinPool(THREADS, pool -> {
-        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        t.setName("dimba4j-cpu-" + t.getPoolIndex());
-        t.setDaemon(true);
-        return t;
-    }, null, false);
+    /** The pool size in force for the current thread's computation ({@link #withThreads}), else {@link #THREADS}. */
+    private static final ScopedValue<Integer> SCOPED = ScopedValue.newInstance();
+    private static final ConcurrentHashMap<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
 
     private Parallel() {}
 
+    /** The number of threads kernels split their work over here. */
+    static int threads() {
+        return SCOPED.orElse(THREADS);
+    }
+
+    /** Runs {@code body} with its kernels on a pool of {@code threads} threads (1: all on the calling thread). */
+    static <T> T withThreads(int threads, Supplier<T> body) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        return ScopedValue.where(SCOPED, threads).call(body::get);
+    }
+
+    private static ForkJoinPool pool(int threads) {
+        return threads == 1 ? null : POOLS.computeIfAbsent(threads, n -> new ForkJoinPool(n, Worker::new, null, false));
+    }
+
+    /** A kernel pool's thread: a kernel called from one (a nested call) runs inline, the pool being busy anyway. */
+    private static final class Worker extends ForkJoinWorkerThread {
+        Worker(ForkJoinPool pool) {
+            super(null, pool, true);
+            setDaemon(true);
+        }
+
+        @Override
+        protected void onStart() {
+            setName("dimba4j-cpu-" + getPool().getParallelism() + "-" + getPoolIndex());
+        }
+    }
+
     /** Runs body(0..tasks-1), in parallel when {@code parallel} and there is more than one task. */
     static void forEach(int tasks, boolean parallel, IntConsumer body) {
-        if (tasks <= 1 || !parallel || POOL == null) {
-            for (int i = 0; i < tasks; i++) body.accept(i);
-            return;
-        }
-        if (ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == POOL) {
-            // already inside a kernel task (nested call): stay on this thread, the pool is busy anyway
+        ForkJoinPool pool = tasks <= 1 || !parallel || Thread.currentThread() instanceof Worker ? null : pool(threads());
+        if (pool == null) {
             for (int i = 0; i < tasks; i++) body.accept(i);
             return;
         }
         ForkJoinTask<?>[] fs = new ForkJoinTask<?>[tasks - 1];
         for (int i = 1; i < tasks; i++) {
             int t = i;
-            fs[i - 1] = POOL.submit(() -> body.accept(t));
+            fs[i - 1] = pool.submit(() -> body.accept(t));
         }
         Throwable failure = null;
         try {
@@ -54,9 +80,9 @@ final class Parallel {
         if (failure != null) throw new RuntimeException(failure);
     }
 
-    /** Splits [0, n) into at most THREADS contiguous chunks (multiples of {@code grain}) when work is large. */
+    /** Splits [0, n) into at most {@link #threads} contiguous chunks (multiples of {@code grain}) when work is large. */
     static void forRange(int n, int grain, long work, RangeBody body) {
-        int chunks = work < 200_000 ? 1 : Math.min(THREADS, Math.max(1, (n + grain - 1) / grain));
+        int chunks = work < 200_000 ? 1 : Math.min(threads(), Math.max(1, (n + grain - 1) / grain));
         if (chunks <= 1) {
             body.run(0, n);
             return;

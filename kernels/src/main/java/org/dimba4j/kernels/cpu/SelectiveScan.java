@@ -30,7 +30,7 @@ final class SelectiveScan {
         float[] o = new float[bsz * l * e];
         int full = e / lanes, tail = e % lanes == 0 ? 0 : 1;
         // a few runs of blocks per batch so every thread has work even at batch 1; results do not depend on it
-        int groups = Math.max(1, Math.min(full, 2 * Parallel.THREADS));
+        int groups = Math.max(1, Math.min(full, 2 * Parallel.threads()));
         long work = (long) bsz * l * e * n * 8;
         Parallel.forEach(bsz * (groups + tail), work > 200_000, t -> {
             int b = t / (groups + tail), g = t % (groups + tail);

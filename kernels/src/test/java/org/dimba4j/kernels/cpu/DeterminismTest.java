@@ -60,4 +60,20 @@ class DeterminismTest {
             assertArrayEquals(conv, CPU.causalConv1d(u, w, bias).toFloatArray(), "conv1d call " + (i + 2));
         }
     }
+
+    /**
+     * conv2d (im2col, the GEMM's full and edge tiles, the bias pass) with f16 weights, strided and padded, and the
+     * direct 1x1 path: the same bits from the first, interpreted call to the C2-compiled ones.
+     */
+    @Test
+    void conv2dIsTheSameColdAndWarm() {
+        Random r = new Random(17);
+        Tensor x = rand(r, 2, 8, 13, 11), w3 = Parity.asSegment(rand(r, 20, 8, 3, 3), org.dimba4j.kernels.DType.F16);
+        Tensor w1 = rand(r, 20, 8, 1, 1), bias = rand(r, 20);
+        float[] c3 = CPU.conv2d(x, w3, bias, 2, 1, 1, 1, 1).toFloatArray(), c1 = CPU.conv2d(x, w1, bias, 1, 1, 0, 0, 1).toFloatArray();
+        for (int i = 0; i < 150; i++) {
+            assertArrayEquals(c3, CPU.conv2d(x, w3, bias, 2, 1, 1, 1, 1).toFloatArray(), "3x3 call " + (i + 2));
+            assertArrayEquals(c1, CPU.conv2d(x, w1, bias, 1, 1, 0, 0, 1).toFloatArray(), "1x1 call " + (i + 2));
+        }
+    }
 }

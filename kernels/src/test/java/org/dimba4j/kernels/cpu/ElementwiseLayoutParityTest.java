@@ -13,7 +13,7 @@ import static org.dimba4j.kernels.cpu.Parity.assertClose;
 import static org.dimba4j.kernels.cpu.Parity.rand;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Broadcasting arithmetic, reductions and layout ops against the reference (these are exact). */
+/** Broadcasting arithmetic, reductions and layout ops (CpuBackend's own copies) against the reference (these are exact). */
 class ElementwiseLayoutParityTest {
     private static final int[][][] PAIRS = {
             {{7}, {7}}, {{1}, {1}}, {{3, 33}, {3, 33}}, {{2, 5, 33}, {33}}, {{2, 5, 33}, {1}}, {{2, 5, 33}, {5, 1}},
@@ -73,9 +73,41 @@ class ElementwiseLayoutParityTest {
             Tensor y = rand(r, d == 0 ? 4 : 2, d == 1 ? 1 : 3, d == 2 ? 2 : 5, d == 3 ? 9 : 7);
             assertClose("concat " + d, REF.concat(d, x, y, x), CPU.concat(d, x, y, x), 0, 0);
         }
-        Tensor table = asSegment(rand(r, 50, 33), DType.BF16);
         Tensor ids = Tensor.ofLongs(new long[] {0, 49, 7, 7, 3, 12}, 2, 3);
-        assertClose("embedding", REF.embedding(table, ids), CPU.embedding(table, ids), 0, 0);
+        Tensor table = rand(r, 50, 33);
+        for (DType dt : new DType[] {DType.F32, DType.F16, DType.BF16}) {
+            Tensor t = asSegment(table, dt);
+            assertClose("embedding " + dt, REF.embedding(t, ids), CPU.embedding(t, ids), 0, 0);
+        }
+        assertClose("embedding heap f32", REF.embedding(table, ids), CPU.embedding(table, ids), 0, 0);
         assertThrows(IllegalArgumentException.class, () -> CPU.embedding(table, Tensor.ofLongs(new long[] {50}, 1)));
+        assertThrows(IllegalArgumentException.class, () -> CPU.slice(x, 1, 2, 4));
+    }
+
+    /** Mapped (segment) inputs, a flip of the last axis, and copies big enough to be split over the pool. */
+    @Test
+    void layoutOpsOnSegmentsAndBigTensors() {
+        Random r = new Random(15);
+        Tensor x = rand(r, 2, 3, 5, 7);
+        for (DType dt : new DType[] {DType.F32, DType.F16, DType.BF16}) {
+            Tensor xs = asSegment(x, dt);
+            for (int d = 0; d < 4; d++) {
+                assertClose("slice " + dt + " " + d, REF.slice(xs, d, 1, x.dim(d) - 1), CPU.slice(xs, d, 1, x.dim(d) - 1), 0, 0);
+                assertClose("flip " + dt + " " + d, REF.flip(xs, d), CPU.flip(xs, d), 0, 0);
+                assertClose("concat " + dt + " " + d, REF.concat(d, xs, x), CPU.concat(d, xs, x), 0, 0);
+            }
+        }
+        // [2, 1024, 288]: 590k elements, above the threshold where the copies are shared out
+        Tensor big = rand(r, 2, 1024, 288), bigH = asSegment(big, DType.BF16);
+        for (int d = 0; d < 3; d++) {
+            assertClose("big slice " + d, REF.slice(big, d, 1, big.dim(d)), CPU.slice(big, d, 1, big.dim(d)), 0, 0);
+            assertClose("big flip " + d, REF.flip(big, d), CPU.flip(big, d), 0, 0);
+            assertClose("big concat " + d, REF.concat(d, big, bigH), CPU.concat(d, big, bigH), 0, 0);
+        }
+        assertClose("big slice bf16", REF.slice(bigH, 0, 1, 2), CPU.slice(bigH, 0, 1, 2), 0, 0);
+        long[] many = new long[1000];
+        for (int i = 0; i < many.length; i++) many[i] = r.nextInt(2048);
+        Tensor ids = Tensor.ofLongs(many, 2, 500), table = asSegment(rand(r, 2048, 300), DType.F16);
+        assertClose("big embedding f16", REF.embedding(table, ids), CPU.embedding(table, ids), 0, 0);
     }
 }

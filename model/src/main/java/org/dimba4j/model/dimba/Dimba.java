@@ -32,6 +32,7 @@ public final class Dimba implements AutoCloseable {
     private final List<DimbaBlock> blocks;
     private final List<MambaBlock> mambaBlocks;
     private final T2IFinalLayer finalLayer;
+    private final BlockRunner runner;
 
     private Dimba(DimbaConfig config, TensorSource weights, Backend be, boolean mambaLayers) {
         this.config = config;
@@ -46,6 +47,26 @@ public final class Dimba implements AutoCloseable {
         int mambaCount = mambaLayers ? config.mambaDepth() : 0;
         mambaBlocks = IntStream.range(0, mambaCount).mapToObj(k::mambaBlock).toList();
         finalLayer = k.finalLayer();
+        runner = BlockRunner.DIRECT;
+    }
+
+    private Dimba(Dimba m, BlockRunner runner) {
+        config = m.config;
+        be = m.be;
+        weights = m.weights;
+        xEmbedder = m.xEmbedder;
+        tEmbedder = m.tEmbedder;
+        tBlock = m.tBlock;
+        yEmbedder = m.yEmbedder;
+        blocks = m.blocks;
+        mambaBlocks = m.mambaBlocks;
+        finalLayer = m.finalLayer;
+        this.runner = runner;
+    }
+
+    /** The same model (same weights) running each block through {@code runner} (training: gradient checkpointing). */
+    public Dimba withBlockRunner(BlockRunner runner) {
+        return new Dimba(this, java.util.Objects.requireNonNull(runner, "runner"));
     }
 
     /**
@@ -131,15 +152,24 @@ public final class Dimba implements AutoCloseable {
         Tensor hidden = be.add(xEmbedder.forward(be, x), pos);
         Tensor residual = null;
         for (int i = 0; i < config.depth(); i++) {
-            hidden = blocks.get(i).forward(be, hidden, cond, keyMask, t0);
-            int m = mambaBlocks.isEmpty() ? -1 : config.mambaAfterBlock(i);
-            if (m >= 0) {
-                MambaBlock.State s = mambaBlocks.get(m).forward(be, hidden, residual);
-                hidden = s.hidden();
-                residual = s.residual();
-            }
+            int block = i;
+            Tensor[] out = runner.run("blocks." + i, be, (b, in) -> block(b, block, in), hidden, residual, cond, keyMask, t0);
+            hidden = out[0];
+            residual = out[1];
         }
         return unpatchify(finalLayer.forward(be, hidden, t), h, w);
+    }
+
+    /** Block i and the Mamba layer after it: {hidden, residual} from {hidden, residual, cond, keyMask, t0}. */
+    private Tensor[] block(Backend b, int i, Tensor[] in) {
+        Tensor hidden = blocks.get(i).forward(b, in[0], in[2], in[3], in[4]), residual = in[1];
+        int m = mambaBlocks.isEmpty() ? -1 : config.mambaAfterBlock(i);
+        if (m >= 0) {
+            MambaBlock.State s = mambaBlocks.get(m).forward(b, hidden, residual);
+            hidden = s.hidden();
+            residual = s.residual();
+        }
+        return new Tensor[] {hidden, residual};
     }
 
     /** [B, h*w, p*p*c] -> [B, c, h*p, w*p], via 'nhwpqc->nchpwq'. */

@@ -61,6 +61,16 @@ public record DimbaConfig(int inputSize, int patchSize, int inChannels, int hidd
         }
     }
 
+    /** A builder at the official constructor's defaults; see {@link DimbaPresets} for the named sizes. */
+    public static DimbaConfigBuilder builder() {
+        return new DimbaConfigBuilder();
+    }
+
+    /** A builder starting from this config. */
+    public DimbaConfigBuilder toBuilder() {
+        return new DimbaConfigBuilder(this);
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) throw new IllegalArgumentException("Dimba config: " + message);
     }

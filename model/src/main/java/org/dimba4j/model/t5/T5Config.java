@@ -32,6 +32,11 @@ public record T5Config(int vocabSize, int dModel, int dKv, int dFf, int numLayer
         activation(feedForwardProj); // validates
     }
 
+    /** A builder at transformers' defaults; {@link T5ConfigBuilder#t5V11Xxl} for Dimba's encoder. */
+    public static T5ConfigBuilder builder() {
+        return new T5ConfigBuilder();
+    }
+
     public static T5Config read(Path configJson) {
         JsonNode n;
         try {

@@ -38,6 +38,16 @@ public record VaeConfig(
         return new VaeConfig(3, 3, new int[] {128, 256, 512, 512}, 2, 4, 32, 1024, 0.13025f, 0f, true, true, true);
     }
 
+    /** A builder at diffusers' AutoencoderKL defaults. */
+    public static VaeConfigBuilder builder() {
+        return new VaeConfigBuilder();
+    }
+
+    /** A builder starting from this config. */
+    public VaeConfigBuilder toBuilder() {
+        return new VaeConfigBuilder(this);
+    }
+
     public VaeConfig {
         blockOutChannels = blockOutChannels.clone();
         if (blockOutChannels.length == 0) throw new IllegalArgumentException("vae config: block_out_channels is empty");

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DimbaKeysTest {
 
-    /** Counts from the official code (shared/reference/dimba-l-512-expected-keys.txt and its G/512 line). */
+    /** Counts from the official code (the official model built at L/512 and G/512; see docs/design.md). */
     @Test
     void releasedModelsHaveTheOfficialTensorCountsAndParameters() {
         assertCounts("dimba-l-512", 913, 859_517_600L);

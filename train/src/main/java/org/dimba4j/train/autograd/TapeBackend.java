@@ -54,6 +54,32 @@ public final class TapeBackend implements Backend {
         return tape.size();
     }
 
+    /** A block of ops that {@link #checkpoint} can run again: its outputs from its inputs, on the backend given. */
+    @FunctionalInterface
+    public interface Block {
+        Tensor[] apply(Backend be, Tensor[] inputs);
+    }
+
+    /**
+     * Gradient checkpointing: runs {@code block} on this backend without recording, keeping only its inputs (and
+     * outputs); the backward runs it again, recording, and walks those ops right away. Gradients are the same bits as
+     * without it (same ops, summed in the same order); the memory held between forward and backward is the inputs
+     * instead of every activation inside. The block must compute the same thing both times (no randomness) and take
+     * the parameters it uses from its closure or its inputs. Null inputs and outputs are allowed.
+     */
+    public Tensor[] checkpoint(String name, Block block, Tensor... inputs) {
+        Tensor[] in = inputs.clone();
+        return tape.checkpoint(name, () -> block.apply(this, in), in);
+    }
+
+    /**
+     * Bytes of the activations the tape holds for the backward: the distinct tensors its recorded ops (and
+     * checkpoints) keep, without the watched ones. Zero after {@link #backward}.
+     */
+    public long heldBytes() {
+        return tape.heldBytes();
+    }
+
     /**
      * Gradients of {@code loss} (seeded with ones, so a non-scalar loss means its sum) with respect to the watched
      * tensors; clears the tape (watched tensors stay watched).

@@ -49,6 +49,19 @@ public final class DataOrder {
         return permutation[offset++];
     }
 
+    /**
+     * The next {@code batch} indices from one epoch. As the official DataLoader ({@code drop_last=True}), an epoch
+     * whose remainder is smaller than a batch ends there: the remainder is dropped and the batch comes from the
+     * next epoch's permutation.
+     */
+    public int[] nextBatch(int batch) {
+        if (batch < 1 || batch > size) throw new IllegalArgumentException("batch " + batch + " must be in 1.." + size + " (the data size)");
+        if (size - offset < batch) offset = size; // drop_last: the next call to next() starts a new epoch
+        int[] out = new int[batch];
+        for (int i = 0; i < batch; i++) out[i] = next();
+        return out;
+    }
+
     /** The position after the examples read so far (save it; {@code new DataOrder(size, seed, it)} continues). */
     public DataPosition position() {
         return new DataPosition(epoch, offset);

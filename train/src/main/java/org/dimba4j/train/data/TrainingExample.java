@@ -11,6 +11,6 @@ import org.dimba4j.kernels.Tensor;
  * @param latentMean   [4, h, w]
  * @param latentLogvar [4, h, w]
  * @param caption      T5 last hidden state [L, caption_channels], padded to the transformer's model_max_length
- * @param captionMask  [L], 1 for tokens and 0 for padding
+ * @param captionMask  I64 [L], 1 for tokens and 0 for padding (the tokenizer's attention_mask)
  */
 public record TrainingExample(String id, Tensor latentMean, Tensor latentLogvar, Tensor caption, Tensor captionMask) {}

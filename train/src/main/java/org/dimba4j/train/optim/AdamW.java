@@ -22,10 +22,12 @@ public final class AdamW implements Optimizer {
     public static final String NAME = "adamw";
 
     private static final class Moments {
+        final int[] shape;
         final float[] expAvg, expAvgSq;
         int step;
 
-        Moments(int n) {
+        Moments(int[] shape, int n) {
+            this.shape = shape.clone();
             expAvg = new float[n];
             expAvgSq = new float[n];
         }
@@ -79,7 +81,11 @@ public final class AdamW implements Optimizer {
     public Tensor step(String name, Tensor param, Tensor grad, double lr) {
         HostTensors.checkShapes("AdamW", name, param, grad);
         float[] p = HostTensors.read(be, param), g = HostTensors.read(be, grad);
-        Moments s = state.computeIfAbsent(name, k -> new Moments(p.length));
+        Moments s = state.computeIfAbsent(name, k -> new Moments(param.shape(), p.length));
+        if (!java.util.Arrays.equals(s.shape, param.shape())) {
+            throw new IllegalArgumentException("AdamW: " + name + " is " + param + ", its moments were made for "
+                    + java.util.Arrays.toString(s.shape));
+        }
         int t = ++s.step;
         float decay = (float) (1.0 - lr * weightDecay);
         float w = (float) (1.0 - beta1), b2 = (float) beta2, c2 = (float) (1.0 - beta2);
@@ -107,9 +113,8 @@ public final class AdamW implements Optimizer {
         Map<String, Double> scalars = new HashMap<>();
         for (var e : state.entrySet()) {
             Moments s = e.getValue();
-            int n = s.expAvg.length;
-            tensors.put("exp_avg." + e.getKey(), Tensor.of(s.expAvg.clone(), n));
-            tensors.put("exp_avg_sq." + e.getKey(), Tensor.of(s.expAvgSq.clone(), n));
+            tensors.put("exp_avg." + e.getKey(), Tensor.of(s.expAvg.clone(), s.shape));
+            tensors.put("exp_avg_sq." + e.getKey(), Tensor.of(s.expAvgSq.clone(), s.shape));
             scalars.put("step." + e.getKey(), (double) s.step);
         }
         return new OptimizerState(NAME, tensors, scalars);
@@ -120,10 +125,12 @@ public final class AdamW implements Optimizer {
         StateCodec.checkKind(NAME, saved);
         state.clear();
         for (String name : StateCodec.params(saved)) {
-            float[] m = StateCodec.tensor(saved, "exp_avg." + name), v = StateCodec.tensor(saved, "exp_avg_sq." + name);
-            if (m.length != v.length) throw new IllegalArgumentException("AdamW state of " + name + ": exp_avg has "
+            Tensor mt = saved.tensors().get("exp_avg." + name);
+            if (mt == null) throw new IllegalArgumentException("adamw state: missing tensor exp_avg." + name);
+            float[] m = mt.toFloatArray(), v = StateCodec.tensor(saved, "exp_avg_sq." + name);
+            if (m.length != v.length) throw new IllegalArgumentException("adamw state of " + name + ": exp_avg has "
                     + m.length + " elements, exp_avg_sq " + v.length);
-            Moments s = new Moments(m.length);
+            Moments s = new Moments(mt.shape(), m.length);
             System.arraycopy(m, 0, s.expAvg, 0, m.length);
             System.arraycopy(v, 0, s.expAvgSq, 0, v.length);
             s.step = StateCodec.step(saved, name);

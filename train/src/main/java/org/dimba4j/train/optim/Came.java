@@ -66,9 +66,9 @@ public final class Came implements Optimizer {
 
     @Override
     public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
-        // >= 0, not > 0: came_pytorch checks lr > 0 only in its constructor, and a warm-up schedule (transformers'
-        // get_constant_schedule_with_warmup, as the official training uses) sets lr 0 for the first step
-        if (!(lr >= 0)) throw new IllegalArgumentException("CAME: the learning rate must be >= 0, got " + lr);
+        // lr 0 is legal: the official warm-up gives the first step lr 0 (came_pytorch asserts lr > 0 only at
+        // construction, where the scheduler's base lr is given)
+        if (!(lr >= 0)) throw new IllegalArgumentException("CAME: invalid learning rate " + lr);
         Map<String, Tensor> updated = new LinkedHashMap<>();
         for (var e : params.entrySet()) {
             Tensor g = grads.get(e.getKey());

@@ -47,6 +47,22 @@ class TapeBackendTest {
     }
 
     @Test
+    void aSeededBackwardFromAnOutputIsTheBackwardOfItsWeightedSum() {
+        // out = silu(w * x); a head outside the tape says d loss / d out = s: the same as backward(sum(out * s))
+        TapeBackend tape = new TapeBackend(ref);
+        Tensor w = tape.watch(rand(r, 1f, 2, 3)), x = rand(r, 1f, 2, 3), s = rand(r, 1f, 2, 3);
+        Gradients seeded = tape.backward(tape.silu(tape.mul(w, x)), s);
+        Gradients viaSum = tape.backward(tape.sum(tape.mul(tape.silu(tape.mul(w, x)), s).reshape(6), 0));
+        float[] a = seeded.get(w).floats(), b = viaSum.get(w).floats();
+        for (int i = 0; i < a.length; i++) assertEquals(b[i], a[i], 1e-6f * (1 + Math.abs(b[i])), "dw[" + i + "]");
+        assertEquals(0, tape.recordedOps(), "backward clears the tape");
+        Tensor out = tape.mul(w, x);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> tape.backward(out, rand(r, 1f, 5)));
+        assertTrue(e.getMessage().contains("seed gradient"), e.getMessage());
+    }
+
+    @Test
     void aWatchedTensorTheLossIgnoresHasNoGradient() {
         TapeBackend tape = new TapeBackend(ref);
         Tensor used = tape.watch(rand(r, 1f, 2)), unused = tape.watch(rand(r, 1f, 2));

@@ -59,6 +59,20 @@ class DataOrderTest {
     }
 
     @Test
+    void batchesDropTheEpochRemainderLikeDropLast() {
+        DataOrder order = new DataOrder(7, 5, DataPosition.START);
+        int[] p0 = DataOrder.permutation(7, 5, 0), p1 = DataOrder.permutation(7, 5, 1);
+        assertArrayEquals(Arrays.copyOfRange(p0, 0, 3), order.nextBatch(3));
+        assertArrayEquals(Arrays.copyOfRange(p0, 3, 6), order.nextBatch(3));
+        assertEquals(new DataPosition(0, 6), order.position());
+        assertArrayEquals(Arrays.copyOfRange(p1, 0, 3), order.nextBatch(3)); // p0[6] dropped
+        assertEquals(new DataPosition(1, 3), order.position());
+        DataOrder resumed = new DataOrder(7, 5, new DataPosition(0, 6));
+        assertArrayEquals(Arrays.copyOfRange(p1, 0, 3), resumed.nextBatch(3));
+        assertThrows(IllegalArgumentException.class, () -> order.nextBatch(8));
+    }
+
+    @Test
     void badPositionsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new DataOrder(5, 1, new DataPosition(0, 6)));
         assertThrows(IllegalArgumentException.class, () -> DataPosition.parse("3"));

@@ -41,6 +41,13 @@ class OfficialTransformTest {
     }
 
     @Test
+    void refusesCmykWithAMessage() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(ImageFiles.BadImageException.class,
+                () -> ImageFiles.readRgb(DataFixtures.resource("cmyk.jpg")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("unsupported colour space (CMYK)"), e.getMessage());
+    }
+
+    @Test
     void toTensorThenNormalizeIsTwiceUMinusOne() {
         // ToTensor: u = b / 255f; Normalize([.5], [.5]): (u - 0.5f) / 0.5f, all float32
         byte[] all = new byte[3 * 256];
