@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ForwardCommand.class,
                 GradCommand.class,
                 ImportOfficialCommand.class,
+                TrainCommand.class,
                 OptimizerStepsCommand.class,
                 CacheCommand.class,
         })

@@ -16,8 +16,8 @@ import org.dimba4j.model.random.TorchGenerator;
  */
 public record StepDraws(int[] timesteps, Tensor posteriorNoise, Tensor noise, boolean[] dropCaption) {
 
-    /** Distinct streams of one seed (the data order uses its own). */
-    static final long STEP_STREAM = 1, DATA_STREAM = 2;
+    /** This stream's tag in the seed mix (the data order has its own generator, SplitMix64). */
+    static final long STEP_STREAM = 1;
 
     public static StepDraws of(long seed, long step, int batch, int[] latentShape, int numTimesteps, double dropProbability) {
         TorchGenerator g = new TorchGenerator(seedOf(seed, STEP_STREAM, step));

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * What a checkpoint stores besides the tensors ({@code trainer/state.json}): the number of updates done, the data
- * position, the random-number state, the smoothed loss shown in the progress line, and the optimizer's scalars.
+ * position, the random-number state, the loss average behind the smoothed loss of the progress line, and the optimizer's scalars.
  * The per-step draws and the data order are pure functions of (seed, step), so the RNG state is the seed and the
  * step; it is written out so that a reader of the file need not know that.
  *
@@ -22,11 +22,11 @@ import java.util.Map;
  * @param epoch            epoch of the next example to read
  * @param offset           position of the next example within that epoch's permutation
  * @param seed             the run's seed
- * @param smoothedLoss     exponential moving average of the loss (NaN before the first step)
+ * @param lossAverage      the loss's exponential moving average before bias correction (0 before the first step)
  * @param optimizer        the optimizer's name
  * @param optimizerScalars its {@link org.dimba4j.train.optim.OptimizerState#scalars()}
  */
-public record TrainerState(int step, long epoch, long offset, long seed, double smoothedLoss, String optimizer,
+public record TrainerState(int step, long epoch, long offset, long seed, double lossAverage, String optimizer,
                            Map<String, Double> optimizerScalars) {
     static final String FILE = "state.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -39,9 +39,9 @@ public record TrainerState(int step, long epoch, long offset, long seed, double 
         ObjectNode n = JSON.createObjectNode();
         n.put("step", step);
         n.putObject("data_position").put("epoch", epoch).put("offset", offset);
-        n.putObject("rng").put("kind", "counter-based: TorchGenerator(splitmix(seed, stream, step or epoch))")
+        n.putObject("rng").put("kind", "counter-based: per-step draws from (seed, step), data order from (seed, epoch)")
                 .put("seed", seed).put("step", step);
-        n.put("smoothed_loss", Double.toString(smoothedLoss));
+        n.put("loss_average", Double.toString(lossAverage));
         n.put("optimizer", optimizer);
         ObjectNode s = n.putObject("optimizer_scalars");
         new java.util.TreeMap<>(optimizerScalars).forEach(s::put); // sorted: the file is the same for the same state
@@ -59,7 +59,7 @@ public record TrainerState(int step, long epoch, long offset, long seed, double 
             }
             return new TrainerState(n.get("step").intValue(), n.path("data_position").path("epoch").longValue(),
                     n.path("data_position").path("offset").longValue(), n.path("rng").path("seed").longValue(),
-                    Double.parseDouble(n.path("smoothed_loss").asText("NaN")), n.get("optimizer").asText(), scalars);
+                    Double.parseDouble(n.path("loss_average").asText("0")), n.get("optimizer").asText(), scalars);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
         }

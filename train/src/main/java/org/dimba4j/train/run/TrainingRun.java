@@ -9,6 +9,8 @@ import org.dimba4j.model.vae.VaeConfig;
 import org.dimba4j.train.DimbaTrainer;
 import org.dimba4j.train.EpsilonMseLoss;
 import org.dimba4j.train.Parameters;
+import org.dimba4j.train.data.DataOrder;
+import org.dimba4j.train.data.DataPosition;
 import org.dimba4j.train.data.TrainingData;
 import org.dimba4j.train.optim.Optimizer;
 
@@ -26,11 +28,12 @@ import java.util.Optional;
  * stop before any update whose loss or gradients are not finite.
  *
  * <p>Exact resumption rests on two things: every random draw of update {@code s} is a pure function of
- * (seed, s) ({@link StepDraws}, {@link DataOrder}), and a checkpoint stores every number the next update reads
+ * (seed, s) ({@link StepDraws}) and the data order of (seed, epoch) ({@link DataOrder}, whose position is saved), and a checkpoint stores every number the next update reads
  * (f32 weights, the optimizer's tensors and scalars). So the weights after N steps do not depend on where the run
  * was stopped and resumed; on the CPU backend they are the same bits.
  */
 public final class TrainingRun {
+    /** The smoothed loss: an exponential moving average, bias-corrected as Adam's moments (so early steps read right). */
     static final double SMOOTHING = 0.98;
 
     private final RunSettings settings;
@@ -67,7 +70,7 @@ public final class TrainingRun {
         }
         settings.write(runDir);
         log.truncateAfter(0);
-        return loop(0, startingWeights(), Double.NaN);
+        return loop(0, startingWeights(), 0, DataPosition.START);
     }
 
     /**
@@ -88,12 +91,13 @@ public final class TrainingRun {
         if (newest.isEmpty()) {
             err.println("[dimba4j] train: " + runDir + " has no complete checkpoint; starting it again from step 0");
             log.truncateAfter(0);
-            return loop(0, startingWeights(), Double.NaN);
+            return loop(0, startingWeights(), 0, DataPosition.START);
         }
         int step = newest.get();
         RunCheckpoints.Loaded c = checkpoints.read(step);
-        long[] position = new DataOrder(settings.seed(), data.size()).position(step, settings.batch());
-        if (c.state().epoch() != position[0] || c.state().offset() != position[1] || c.state().seed() != settings.seed()) {
+        DataPosition position = new DataPosition(c.state().epoch(), (int) c.state().offset());
+        if (position.epoch() * data.size() + position.offset() != (long) step * settings.batch()
+                || c.state().seed() != settings.seed()) {
             throw new IllegalStateException(checkpoints.folder(step) + ": its data position or seed does not match "
                     + runDir.resolve(RunSettings.FILE) + " and data of " + data.size() + " examples");
         }
@@ -102,7 +106,7 @@ public final class TrainingRun {
         Map<String, Tensor> weights = new LinkedHashMap<>();
         c.weights().forEach((n, t) -> weights.put(n, be.upload(t)));
         err.printf(java.util.Locale.ROOT, "[dimba4j] train: resuming %s from step %d of %d%n", runDir, step, settings.steps());
-        return loop(step, Parameters.of(weights, "checkpoint step-" + step), c.state().smoothedLoss());
+        return loop(step, Parameters.of(weights, "checkpoint step-" + step), c.state().lossAverage(), position);
     }
 
     private Path modelDir() {
@@ -115,15 +119,17 @@ public final class TrainingRun {
         }
     }
 
-    private Path loop(int from, Parameters params, double smoothed) {
+    /** Updates {@code from + 1 .. settings.steps()}; {@code position} is where update {@code from + 1} reads. */
+    private Path loop(int from, Parameters params, double average, DataPosition position) {
         DimbaConfig config = DimbaConfig.load(modelDir().resolve("transformer/config.json"));
         float scaling = VaeConfig.load(modelDir().resolve("vae/config.json")).scalingFactor();
         EpsilonMseLoss objective = EpsilonMseLoss.dimba();
-        DataOrder order = new DataOrder(settings.seed(), data.size());
+        DataOrder order = new DataOrder(data.size(), settings.seed(), position);
         Progress progress = new Progress(err, from);
         Path last = from > 0 ? checkpoints.folder(from) : null;
         for (int step = from; step < settings.steps(); step++) {
-            int[] ids = order.batch(step, settings.batch());
+            int[] ids = new int[settings.batch()];
+            for (int i = 0; i < ids.length; i++) ids[i] = order.next();
             Batch batch = Batch.of(data, ids);
             StepDraws draws = StepDraws.of(settings.seed(), step, settings.batch(), batch.latentShape(),
                     1000, settings.captionDropout());
@@ -141,24 +147,25 @@ public final class TrainingRun {
             for (String name : grads.keySet()) current.put(name, params.get(name));
             params = params.with(optimizer.step(current, grads, lr));
 
-            smoothed = Double.isNaN(smoothed) ? g.loss() : SMOOTHING * smoothed + (1 - SMOOTHING) * g.loss();
+            average = SMOOTHING * average + (1 - SMOOTHING) * g.loss();
+            double smoothed = average / (1 - Math.pow(SMOOTHING, done));
             log.append(new LossLog.Row(done, g.loss(), mean(s.mse(), g.loss()), s.vb() == null ? Double.NaN : mean(s.vb(), 0),
                     lr, g.norm(), smoothed));
             progress.step(done, settings.steps(), g.loss(), smoothed, g.norm());
             if (done % settings.saveEvery() == 0 || done == settings.steps()) {
-                last = save(done, params, smoothed, order);
+                last = save(done, params, average, order);
             }
         }
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
         return last;
     }
 
-    private Path save(int step, Parameters params, double smoothed, DataOrder order) {
+    private Path save(int step, Parameters params, double average, DataOrder order) {
         Map<String, Tensor> host = new LinkedHashMap<>();
         params.asMap().forEach((n, t) -> host.put(n, be.download(t)));
-        long[] pos = order.position(step, settings.batch());
+        DataPosition pos = order.position();
         var opt = optimizer.state();
-        TrainerState state = new TrainerState(step, pos[0], pos[1], settings.seed(), smoothed, opt.optimizer(), opt.scalars());
+        TrainerState state = new TrainerState(step, pos.epoch(), pos.offset(), settings.seed(), average, opt.optimizer(), opt.scalars());
         Path p = checkpoints.write(step, modelDir(), modelDir().resolve("transformer/config.json"), host, opt, state,
                 settings.keepLast());
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The per-step draws and the data order: pure functions of (seed, step) and (seed, epoch), with the right ranges. */
+/** The per-step draws: pure functions of (seed, step), with the right ranges and rates. */
 class StepDrawsTest {
     static final int[] LATENT = {4, 8, 8};
 
@@ -48,18 +48,5 @@ class StepDrawsTest {
         assertEquals(800, drops, 90, "10% of 8000 captions dropped");
         assertEquals(0, sum / n, 0.01, "noise mean");
         assertEquals(1, sumSq / n, 0.01, "noise variance");
-    }
-
-    @Test
-    void dataOrderIsAPermutationPerEpochAndContinuesAcrossEpochs() {
-        DataOrder order = new DataOrder(5, 7);
-        int[] p0 = order.permutation(0).clone(), p1 = order.permutation(1).clone();
-        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6}, Arrays.stream(p0).sorted().toArray());
-        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6}, Arrays.stream(p1).sorted().toArray());
-        assertFalse(Arrays.equals(p0, p1), "each epoch shuffles again");
-        // batches of 3 walk through epoch 0 then into epoch 1: step 2 holds p0[6], p1[0], p1[1]
-        assertArrayEquals(new int[] {p0[6], p1[0], p1[1]}, order.batch(2, 3));
-        assertArrayEquals(new long[] {1, 2}, order.position(3, 3));
-        assertArrayEquals(p0, new DataOrder(5, 7).permutation(0), "a function of (seed, epoch) only");
     }
 }

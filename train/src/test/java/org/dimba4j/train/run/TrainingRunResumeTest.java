@@ -55,6 +55,9 @@ class TrainingRunResumeTest {
             assertTrue(r.mse() > 0 && r.vb() > 0, "mse " + r.mse() + ", vb " + r.vb());
             assertEquals(r.mse() + r.vb(), r.loss(), 1e-5 * r.loss(), "loss = mean(mse) + mean(vb) at step " + r.step());
         }
+        assertEquals(rows.get(0).loss(), rows.get(0).smoothedLoss(), 1e-6, "the bias-corrected average starts at the loss");
+        double avg = 0.98 * (0.02 * rows.get(0).loss()) + 0.02 * rows.get(1).loss();
+        assertEquals(avg / (1 - 0.98 * 0.98), rows.get(1).smoothedLoss(), 1e-6);
         assertEquals(0.0, rows.get(0).lr(), "warm-up starts at 0, as transformers' constant schedule with warm-up");
         assertEquals(1e-3, rows.get(1).lr(), 1e-18);
         assertEquals(2e-3, rows.get(2).lr(), 1e-18);

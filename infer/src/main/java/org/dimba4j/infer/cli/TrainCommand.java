@@ -1,0 +1,163 @@
+package org.dimba4j.infer.cli;
+
+import org.dimba4j.kernels.Backend;
+import org.dimba4j.kernels.Backends;
+import org.dimba4j.train.data.TrainingData;
+import org.dimba4j.train.data.TrainingDataSets;
+import org.dimba4j.train.optim.Optimizer;
+import org.dimba4j.train.optim.OptimizerSettings;
+import org.dimba4j.train.optim.Optimizers;
+import org.dimba4j.train.run.RunSettings;
+import org.dimba4j.train.run.TrainingRun;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code dimba train --model DIR --data DATA --out RUN [...]} and {@code dimba train --resume RUN [--steps N]}.
+ * Defaults are the official {@code configs/dimba_xl2_img512.py}: CAME at lr 2e-5 with no weight decay, 1000 warm-up
+ * steps, gradient clipping at 0.05, caption dropout 0.1.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train the Dimba transformer of a model folder on an image folder, into RUN/:",
+                "train.json (every setting), loss.csv, loss.png and checkpoints/step-<N>/, each a model folder",
+                "that 'dimba generate --model' loads. 'dimba train --resume RUN [--steps N]' continues from the",
+                "newest complete checkpoint and ends with the same weights as a run never interrupted."})
+public final class TrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "model folder to start from")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DATA", description = "imagefolder (images + metadata.jsonl) or a 'dimba cache' folder")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "RUN", description = "the run's folder (must not hold a run yet)")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "RUN", description = "continue the run in RUN (takes only --steps besides)")
+    Path resume;
+
+    @Option(names = "--steps", paramLabel = "N", description = "total optimizer steps (default: 1000)")
+    Integer steps;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "16", description = "examples per step (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--lr", paramLabel = "LR", defaultValue = "2e-5", description = "learning rate after warm-up (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--warmup-steps", paramLabel = "N", defaultValue = "1000", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
+    int warmupSteps;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "decoupled weight decay (default: 0 for came, 0.01 for adamw)")
+    Double weightDecay;
+
+    @Option(names = "--max-grad-norm", paramLabel = "N", defaultValue = "0.05", description = "clip the gradients' total L2 norm, 0: off (default: ${DEFAULT-VALUE})")
+    double maxGradNorm;
+
+    @Option(names = "--caption-dropout", paramLabel = "P", defaultValue = "0.1", description = "probability of training on the null caption (default: ${DEFAULT-VALUE})")
+    double captionDropout;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "seed of every random draw and of the data order (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--save-every", paramLabel = "N", defaultValue = "500", description = "checkpoint every N steps; the last step is always saved (default: ${DEFAULT-VALUE})")
+    int saveEvery;
+
+    @Option(names = "--keep-last", paramLabel = "N", defaultValue = "0", description = "keep only the newest N checkpoints, 0: all (default: ${DEFAULT-VALUE})")
+    int keepLast;
+
+    @Option(names = "--optimizer", paramLabel = "came|adamw", defaultValue = "came", description = "optimizer (default: ${DEFAULT-VALUE})")
+    String optimizer;
+
+    @Option(names = "--stage", paramLabel = "STAGE", defaultValue = "pretrain", description = "pretrain, quality-tune or adapt-resolution (default: ${DEFAULT-VALUE})")
+    String stage;
+
+    @Option(names = "--init", paramLabel = "pretrained|random", defaultValue = "pretrained", description = "start from the model's weights (default) or only its config")
+    String init;
+
+    @Option(names = "--device", paramLabel = "cpu|opencl|auto", defaultValue = "auto", description = "compute device (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        boolean resuming = resume != null;
+        RunSettings settings = resuming ? resumeSettings(pr) : newSettings();
+        Path runDir = resuming ? resume : out;
+        try (Backend be = Backends.select(settings.device()); TrainingData examples = openData(settings, be)) {
+            OptimizerSettings os = OptimizerSettings.defaults().withWeightDecay(settings.weightDecay());
+            Optimizer opt = Optimizers.create(settings.optimizer(), os, be);
+            err.printf(Locale.ROOT, "[dimba4j] train: %s on %s, %d examples, %d steps of batch %d, %s lr %.3g, device %s%n",
+                    settings.model(), examples.description(), examples.size(), settings.steps(), settings.batch(),
+                    settings.optimizer(), settings.lr(), be.name());
+            TrainingRun run = new TrainingRun(settings, runDir, examples, opt, be, err);
+            Path last = resuming ? run.resume() : run.start();
+            err.println("[dimba4j] train: done; the weights are in " + last + " (dimba generate --model " + last + ")");
+        }
+        return 0;
+    }
+
+    private RunSettings resumeSettings(CommandLine.ParseResult pr) {
+        List<String> others = new ArrayList<>();
+        for (var o : pr.matchedOptions()) {
+            String n = o.longestName();
+            if (!n.equals("--resume") && !n.equals("--steps")) others.add(n);
+        }
+        if (!others.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--resume takes only --steps; "
+                    + String.join(", ", others) + " come from " + resume.resolve(RunSettings.FILE));
+        }
+        RunSettings s = RunSettings.read(resume);
+        return steps == null ? s : s.withSteps(steps);
+    }
+
+    private RunSettings newSettings() {
+        if (model == null || data == null || out == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "a new run needs --model DIR, --data DATA and --out RUN (or --resume RUN)");
+        }
+        if (!Files.isDirectory(model.resolve("transformer"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model " + model + ": no transformer/ folder");
+        }
+        if (!stage.equals("pretrain")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--stage " + stage
+                    + ": only pretrain is implemented in this build (quality-tune and adapt-resolution are not yet)");
+        }
+        if (!init.equals("pretrained")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--init " + init
+                    + ": only 'pretrained' is implemented in this build (the official random initialisation is not yet)");
+        }
+        String opt = optimizer.toLowerCase(Locale.ROOT);
+        if (!opt.equals("came") && !opt.equals("adamw")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--optimizer " + optimizer + ": expected came or adamw");
+        }
+        double wd = weightDecay != null ? weightDecay : opt.equals("came") ? 0.0 : 0.01;
+        try {
+            return new RunSettings(model.toAbsolutePath().normalize().toString(), data.toAbsolutePath().normalize().toString(),
+                    steps == null ? 1000 : steps, batch, lr, warmupSteps, wd, maxGradNorm, captionDropout, seed, saveEvery,
+                    keepLast, opt, stage, device);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /**
+     * The training examples of {@code settings.data()}: a {@code dimba cache} folder, or an image folder encoded with
+     * the model folder's VAE and text encoder. Bad examples are errors (a run must read the same data when resumed).
+     */
+    private static TrainingData openData(RunSettings settings, Backend be) {
+        return TrainingDataSets.open(Path.of(settings.data()), Path.of(settings.model()), be, false);
+    }
+}
