@@ -152,18 +152,22 @@ public final class SentencePieceTokenizer {
 
     /**
      * Ids of {@code text}, cut to at most {@code maxLength} tokens with {@code </s>} kept last (as transformers
-     * truncates); a cut prints a warning on stderr.
+     * truncates); a cut prints a warning on stderr, once per distinct text (a training loop encodes the same captions
+     * every epoch).
      */
     public int[] encode(String text, int maxLength) {
         if (maxLength < 1) throw new IllegalArgumentException("max length must be at least 1, got " + maxLength);
         int[] ids = encode(text);
         if (ids.length <= maxLength) return ids;
-        System.err.println("dimba: warning: prompt of " + ids.length + " tokens truncated to " + maxLength
+        if (warnedTruncations.size() < MAX_REMEMBERED_WARNINGS && warnedTruncations.add(text)) System.err.println("dimba: warning: prompt of " + ids.length + " tokens truncated to " + maxLength
                 + " (max length): \"" + abbreviate(text) + "\"");
         int[] cut = Arrays.copyOf(ids, maxLength);
         cut[maxLength - 1] = eosId;
         return cut;
     }
+
+    private static final int MAX_REMEMBERED_WARNINGS = 1024;
+    private final java.util.Set<String> warnedTruncations = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static String abbreviate(String s) {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
