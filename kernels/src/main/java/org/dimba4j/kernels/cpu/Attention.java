@@ -3,6 +3,7 @@ package org.dimba4j.kernels.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.dimba4j.kernels.OpShapes;
 
 import java.util.Arrays;
 
@@ -18,8 +19,10 @@ final class Attention {
 
     private Attention() {}
 
-    static float[] run(float[] q, float[] k, float[] v, int bsz, int lq, int lk, int heads, int d, float scale,
-                       float[] mask, float[] bias, boolean batchedBias) {
+    /** The checked shapes come as {@code ad}; mask [B, Lk] (1 keep, 0 drop) and bias may be null. */
+    static float[] run(float[] q, float[] k, float[] v, OpShapes.AttentionDims ad, float scale, float[] mask, float[] bias) {
+        int bsz = ad.batch(), lq = ad.lq(), lk = ad.lk(), heads = ad.heads(), d = ad.headDim();
+        boolean batchedBias = ad.batchedBias();
         int hd = heads * d;
         float[] o = new float[bsz * lq * hd];
         int blocks = (lq + RQ - 1) / RQ;

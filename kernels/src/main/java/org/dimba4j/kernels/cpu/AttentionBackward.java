@@ -3,6 +3,7 @@ package org.dimba4j.kernels.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.dimba4j.kernels.OpShapes;
 
 import java.util.Arrays;
 
@@ -31,8 +32,10 @@ final class AttentionBackward {
     /** dq, dk, dv (each in its operand's [B, L, H*D] layout). */
     record Grads(float[] dq, float[] dk, float[] dv) {}
 
-    static Grads run(float[] q, float[] k, float[] v, float[] o, float[] dout, int bsz, int lq, int lk, int heads, int d,
-                     float scale, float[] mask, float[] bias, boolean batchedBias) {
+    static Grads run(float[] q, float[] k, float[] v, float[] o, float[] dout, OpShapes.AttentionDims ad, float scale,
+                     float[] mask, float[] bias) {
+        int bsz = ad.batch(), lq = ad.lq(), lk = ad.lk(), heads = ad.heads(), d = ad.headDim();
+        boolean batchedBias = ad.batchedBias();
         int hd = heads * d, pairs = bsz * heads, dp = padded(d);
         float[] dq = new float[bsz * lq * hd], dk = new float[bsz * lk * hd], dv = new float[bsz * lk * hd];
         int blocks = (lq + RQ - 1) / RQ;

@@ -79,8 +79,8 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public Tensor attention(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask, Tensor bias) {
         OpShapes.AttentionDims ad = OpShapes.attention(q, k, v, heads, keyMask, bias);
-        float[] o = Attention.run(floats(q), floats(k), floats(v), ad.batch(), ad.lq(), ad.lk(), heads, ad.headDim(), scale,
-                keyMask == null ? null : keyMask.toFloatArray(), floats(bias), ad.batchedBias());
+        float[] o = Attention.run(floats(q), floats(k), floats(v), ad, scale, keyMask == null ? null : keyMask.toFloatArray(),
+                floats(bias));
         return Tensor.of(o, q.shape());
     }
 
@@ -119,8 +119,7 @@ public class CpuBackend extends ReferenceBackend {
                                             Tensor bias, Tensor out, Tensor dOut) {
         OpShapes.AttentionDims ad = OpShapes.attentionBackward(q, k, v, heads, keyMask, bias, out, dOut);
         AttentionBackward.Grads g = AttentionBackward.run(floats(q), floats(k), floats(v), floats(out), floats(dOut),
-                ad.batch(), ad.lq(), ad.lk(), heads, ad.headDim(), scale, keyMask == null ? null : keyMask.toFloatArray(),
-                floats(bias), ad.batchedBias());
+                ad, scale, keyMask == null ? null : keyMask.toFloatArray(), floats(bias));
         return new AttentionGrads(Tensor.of(g.dq(), q.shape()), Tensor.of(g.dk(), k.shape()), Tensor.of(g.dv(), v.shape()));
     }
 
@@ -250,8 +249,8 @@ public class CpuBackend extends ReferenceBackend {
     public Tensor selectiveScan(Tensor u, Tensor delta, Tensor a, Tensor b, Tensor c, Tensor d, Tensor z,
                                 Tensor deltaBias, boolean deltaSoftplus) {
         OpShapes.ScanDims sd = OpShapes.selectiveScan(u, delta, a, b, c, d, z, deltaBias);
-        float[] o = SelectiveScan.run(floats(u), floats(delta), floats(a), floats(b), floats(c), floats(d), floats(z),
-                floats(deltaBias), deltaSoftplus, sd.batch(), sd.l(), sd.e(), sd.n());
+        float[] o = SelectiveScan.run(new ScanOperands(floats(u), floats(delta), floats(a), floats(b), floats(c), floats(d),
+                floats(z), floats(deltaBias), deltaSoftplus), sd);
         return Tensor.of(o, u.shape());
     }
 
@@ -261,9 +260,8 @@ public class CpuBackend extends ReferenceBackend {
     public ScanGrads selectiveScanBackward(Tensor u, Tensor delta, Tensor a, Tensor b,
             Tensor c, Tensor d, Tensor z, Tensor deltaBias, boolean deltaSoftplus, Tensor dOut) {
         OpShapes.ScanDims sd = OpShapes.selectiveScanBackward(u, delta, a, b, c, d, z, deltaBias, dOut);
-        SelectiveScanBackward.Grads g = SelectiveScanBackward.run(floats(u), floats(delta), floats(a), floats(b),
-                floats(c), floats(d), floats(z), floats(deltaBias), deltaSoftplus, floats(dOut), sd.batch(), sd.l(),
-                sd.e(), sd.n());
+        SelectiveScanBackward.Grads g = SelectiveScanBackward.run(new ScanOperands(floats(u), floats(delta), floats(a),
+                floats(b), floats(c), floats(d), floats(z), floats(deltaBias), deltaSoftplus), floats(dOut), sd);
         return new ScanGrads(Tensor.of(g.du(), u.shape()), Tensor.of(g.dDelta(), u.shape()),
                 Tensor.of(g.dA(), a.shape()), Tensor.of(g.dB(), b.shape()), Tensor.of(g.dC(), c.shape()),
                 d == null ? null : Tensor.of(g.dD(), d.shape()), z == null ? null : Tensor.of(g.dZ(), u.shape()),

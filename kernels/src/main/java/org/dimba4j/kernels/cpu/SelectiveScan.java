@@ -5,6 +5,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.dimba4j.kernels.OpShapes;
 
 /**
  * The Mamba-1 selective scan with channels across vector lanes: inputs are channel-last [B, L, E], so at each
@@ -22,8 +23,10 @@ final class SelectiveScan {
 
     private SelectiveScan() {}
 
-    static float[] run(float[] u, float[] delta, float[] a, float[] bm, float[] cm, float[] d, float[] z, float[] db,
-                       boolean softplus, int bsz, int l, int e, int n) {
+    static float[] run(ScanOperands in, OpShapes.ScanDims sd) {
+        float[] u = in.u(), delta = in.delta(), a = in.a(), bm = in.b(), cm = in.c(), d = in.d(), z = in.z(), db = in.deltaBias();
+        boolean softplus = in.deltaSoftplus();
+        int bsz = sd.batch(), l = sd.l(), e = sd.e(), n = sd.n();
         final int lanes = S.length();
         float[] at = new float[n * e];
         for (int ch = 0; ch < e; ch++) for (int s = 0; s < n; s++) at[s * e + ch] = a[ch * n + s];

@@ -1,5 +1,7 @@
 package org.dimba4j.kernels.cpu;
 
+import org.dimba4j.kernels.OpShapes;
+
 /**
  * The selective scan's backward (same formulas as the reference {@code ScanBackward}), parallel over tasks of
  * one batch entry x a run of {@link #GROUP} channels. Each task sums into its own partials: dB, dC over its
@@ -21,14 +23,15 @@ final class SelectiveScanBackward {
 
     private SelectiveScanBackward() {}
 
-    static Grads run(float[] u, float[] delta, float[] a, float[] bm, float[] cm, float[] d, float[] z, float[] db,
-                     boolean softplus, float[] dOut, int bsz, int l, int e, int n) {
-        return run(u, delta, a, bm, cm, d, z, db, softplus, dOut, bsz, l, e, n, (long) bsz * l * e * n * 16 > 200_000);
+    static Grads run(ScanOperands in, float[] dOut, OpShapes.ScanDims sd) {
+        return run(in, dOut, sd, (long) sd.batch() * sd.l() * sd.e() * sd.n() * 16 > 200_000);
     }
 
     /** {@code parallel}: whether the tasks may run on the pool (the tests compare both ways bit for bit). */
-    static Grads run(float[] u, float[] delta, float[] a, float[] bm, float[] cm, float[] d, float[] z, float[] db,
-                     boolean softplus, float[] dOut, int bsz, int l, int e, int n, boolean parallel) {
+    static Grads run(ScanOperands in, float[] dOut, OpShapes.ScanDims sd, boolean parallel) {
+        float[] u = in.u(), delta = in.delta(), a = in.a(), bm = in.b(), cm = in.c(), d = in.d(), z = in.z(), db = in.deltaBias();
+        boolean softplus = in.deltaSoftplus();
+        int bsz = sd.batch(), l = sd.l(), e = sd.e(), n = sd.n();
         float[] du = new float[u.length], dDelta = new float[u.length], dz = z == null ? null : new float[u.length];
         int groups = (e + GROUP - 1) / GROUP, tasks = bsz * groups;
         Partial[] parts = new Partial[tasks];

@@ -90,9 +90,11 @@ class ScanConvBackwardParityTest {
         float[] u = rand(r, b, l, e).toFloatArray(), delta = rand(r, b, l, e).toFloatArray(), a = decayRates(r, e, n).toFloatArray();
         float[] bm = rand(r, b, l, n).toFloatArray(), cm = rand(r, b, l, n).toFloatArray(), d = rand(r, e).toFloatArray();
         float[] z = rand(r, b, l, e).toFloatArray(), bias = rand(r, e).toFloatArray(), dOut = rand(r, b, l, e).toFloatArray();
-        var seq = SelectiveScanBackward.run(u, delta, a, bm, cm, d, z, bias, true, dOut, b, l, e, n, false);
+        var in = new ScanOperands(u, delta, a, bm, cm, d, z, bias, true);
+        var sd = new org.dimba4j.kernels.OpShapes.ScanDims(b, l, e, n);
+        var seq = SelectiveScanBackward.run(in, dOut, sd, false);
         for (int i = 0; i < 3; i++) {
-            var par = SelectiveScanBackward.run(u, delta, a, bm, cm, d, z, bias, true, dOut, b, l, e, n, true);
+            var par = SelectiveScanBackward.run(in, dOut, sd, true);
             assertArrayEquals(seq.du(), par.du(), "du");
             assertArrayEquals(seq.dDelta(), par.dDelta(), "dDelta");
             assertArrayEquals(seq.dA(), par.dA(), "dA");
