@@ -59,18 +59,9 @@ record Batch(float[] mean, float[] logvar, int[] latentShape, float[] captions, 
         return Tensor.of(x, size(), latentShape[0], latentShape[1], latentShape[2]);
     }
 
-    /**
-     * The captions [B, 1, L, D], with the learned null caption {@code y_embedding} [L, D] where {@code drop} says
-     * (PixArt's CaptionEmbedder.token_drop: the mask is kept).
-     */
-    Tensor captions(boolean[] drop, Tensor nullCaption) {
-        int cn = captionShape[0] * captionShape[1];
-        if (nullCaption.numel() != cn) {
-            throw new IllegalArgumentException("the null caption is " + nullCaption + ", the captions " + Arrays.toString(captionShape));
-        }
-        float[] y = captions.clone(), nul = nullCaption.toFloatArray();
-        for (int i = 0; i < drop.length; i++) if (drop[i]) System.arraycopy(nul, 0, y, i * cn, cn);
-        return Tensor.of(y, size(), 1, captionShape[0], captionShape[1]);
+    /** The captions [B, 1, L, D]. */
+    Tensor captionTensor() {
+        return Tensor.of(captions.clone(), size(), 1, captionShape[0], captionShape[1]);
     }
 
     Tensor mask() {

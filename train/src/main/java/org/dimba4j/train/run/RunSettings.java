@@ -57,9 +57,9 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
                 seed, saveEvery, keepLast, optimizer, stage, device);
     }
 
-    /** The learning rate of update {@code step} (0-based): linear warm-up, then constant. */
+    /** The learning rate of update {@code step} (0-based): the official constant schedule with linear warm-up. */
     public double lrAt(int step) {
-        return warmupSteps == 0 || step >= warmupSteps ? lr : lr * step / warmupSteps;
+        return org.dimba4j.train.optim.LearningRateSchedule.constant(lr, warmupSteps).lr(step);
     }
 
     /** Writes {@code RUN/train.json} atomically. */

@@ -7,28 +7,25 @@ import org.dimba4j.model.random.TorchGenerator;
  * The random numbers of one training step, a pure function of (seed, step): a resumed run draws exactly what an
  * uninterrupted one drew, with no generator state to save. Drawn from one generator in a fixed order: the
  * timesteps (uniform in 0..numTimesteps-1, as the official {@code torch.randint(0, 1000, (B,))}), the posterior
- * sample's noise, the diffusion noise, then one uniform per example for caption dropout.
+ * sample's noise, then the diffusion noise. (Caption dropout draws its own, {@link org.dimba4j.train.objective.CaptionDropout}.)
  *
  * @param timesteps      [B]
  * @param posteriorNoise [B, C, h, w]: the VAE latent is {@code mean + exp(logvar / 2) * posteriorNoise}
  * @param noise          [B, C, h, w]: epsilon, the denoiser's target
- * @param dropCaption    [B]: use the learned null caption instead of the example's
  */
-public record StepDraws(int[] timesteps, Tensor posteriorNoise, Tensor noise, boolean[] dropCaption) {
+public record StepDraws(int[] timesteps, Tensor posteriorNoise, Tensor noise) {
 
     /** This stream's tag in the seed mix (the data order has its own generator, SplitMix64). */
     static final long STEP_STREAM = 1;
 
-    public static StepDraws of(long seed, long step, int batch, int[] latentShape, int numTimesteps, double dropProbability) {
+    public static StepDraws of(long seed, long step, int batch, int[] latentShape, int numTimesteps) {
         TorchGenerator g = new TorchGenerator(seedOf(seed, STEP_STREAM, step));
         int[] t = new int[batch];
         for (int i = 0; i < batch; i++) t[i] = (int) Math.floor(g.uniformDouble() * numTimesteps);
         int[] shape = {batch, latentShape[0], latentShape[1], latentShape[2]};
         Tensor posterior = g.randn(shape);
         Tensor noise = g.randn(shape);
-        boolean[] drop = new boolean[batch];
-        for (int i = 0; i < batch; i++) drop[i] = g.uniformDouble() < dropProbability;
-        return new StepDraws(t, posterior, noise, drop);
+        return new StepDraws(t, posterior, noise);
     }
 
     /**

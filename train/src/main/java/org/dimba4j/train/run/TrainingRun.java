@@ -12,6 +12,7 @@ import org.dimba4j.train.Parameters;
 import org.dimba4j.train.data.DataOrder;
 import org.dimba4j.train.data.DataPosition;
 import org.dimba4j.train.data.TrainingData;
+import org.dimba4j.train.objective.CaptionDropout;
 import org.dimba4j.train.optim.Optimizer;
 
 import java.io.PrintWriter;
@@ -96,10 +97,9 @@ public final class TrainingRun {
         int step = newest.get();
         RunCheckpoints.Loaded c = checkpoints.read(step);
         DataPosition position = new DataPosition(c.state().epoch(), (int) c.state().offset());
-        if (position.epoch() * data.size() + position.offset() != (long) step * settings.batch()
-                || c.state().seed() != settings.seed()) {
-            throw new IllegalStateException(checkpoints.folder(step) + ": its data position or seed does not match "
-                    + runDir.resolve(RunSettings.FILE) + " and data of " + data.size() + " examples");
+        if (c.state().seed() != settings.seed() || position.offset() > data.size()) {
+            throw new IllegalStateException(checkpoints.folder(step) + ": its seed or data position " + position
+                    + " does not match " + runDir.resolve(RunSettings.FILE) + " and data of " + data.size() + " examples");
         }
         optimizer.restore(c.optimizer());
         log.truncateAfter(step);
@@ -125,16 +125,17 @@ public final class TrainingRun {
         float scaling = VaeConfig.load(modelDir().resolve("vae/config.json")).scalingFactor();
         EpsilonMseLoss objective = EpsilonMseLoss.dimba();
         DataOrder order = new DataOrder(data.size(), settings.seed(), position);
+        CaptionDropout dropout = new CaptionDropout(settings.captionDropout(), settings.seed());
         Progress progress = new Progress(err, from);
         Path last = from > 0 ? checkpoints.folder(from) : null;
         for (int step = from; step < settings.steps(); step++) {
-            int[] ids = new int[settings.batch()];
-            for (int i = 0; i < ids.length; i++) ids[i] = order.next();
+            int[] ids = order.nextBatch(settings.batch()); // drop_last, as the official DataLoader
             Batch batch = Batch.of(data, ids);
             StepDraws draws = StepDraws.of(settings.seed(), step, settings.batch(), batch.latentShape(),
-                    1000, settings.captionDropout());
+                    1000);
             Tensor x0 = batch.sampleLatents(draws.posteriorNoise(), scaling);
-            Tensor y = batch.captions(draws.dropCaption(), be.download(params.get("y_embedder.y_embedding")));
+            Tensor y = dropout.apply(batch.captionTensor(), be.download(params.get("y_embedder.y_embedding")),
+                    dropout.drops(step, settings.batch()));
 
             double lr = settings.lrAt(step);
             // gradients only: the update is this loop's, after the finiteness check and clipping

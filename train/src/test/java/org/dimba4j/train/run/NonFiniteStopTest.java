@@ -26,12 +26,12 @@ class NonFiniteStopTest {
     @Test
     void aNanLatentStopsTheRunBeforeTheUpdateOfItsStep() {
         RunSettings s = RunFixtures.settings(8);
-        SeededLatentData data = SeededLatentData.tiny(RunFixtures.DATA_SEED, RunFixtures.DATA_SIZE);
-        // poison the example that the 3rd update (0-based step 2) reads first: the last of epoch 0's permutation
+        SeededLatentData data = SeededLatentData.tiny(RunFixtures.DATA_SEED, 6); // 3 batches per epoch: step 3 reads new examples
+        // poison the example that the 3rd update (0-based step 2) reads first
         DataOrder order = new DataOrder(data.size(), s.seed(), DataPosition.START);
         java.util.Set<Integer> readBefore = new java.util.HashSet<>();
-        for (int i = 0; i < 2 * s.batch(); i++) readBefore.add(order.next());
-        int bad = order.next();
+        for (int i = 0; i < 2; i++) for (int id : order.nextBatch(s.batch())) readBefore.add(id);
+        int bad = order.nextBatch(s.batch())[0];
         float[] mean = data.example(bad).latentMean().toFloatArray();
         mean[17] = Float.NaN;
         data.withMean(bad, Tensor.of(mean, data.example(bad).latentMean().shape()));
