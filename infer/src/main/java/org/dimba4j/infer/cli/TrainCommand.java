@@ -44,7 +44,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "RUN", description = "the run's folder (must not hold a run yet)")
     Path out;
 
-    @Option(names = "--resume", paramLabel = "RUN", description = "continue the run in RUN (takes only --steps besides)")
+    @Option(names = "--resume", paramLabel = "RUN", description = "continue the run in RUN (takes only --steps and --grad-checkpointing besides)")
     Path resume;
 
     @Option(names = "--steps", paramLabel = "N", description = "total optimizer steps (default: 1000)")
@@ -86,6 +86,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "pretrained|random", defaultValue = "pretrained", description = "start from the model's weights (default) or only its config")
     String init;
 
+    @Option(names = "--grad-checkpointing", description = "recompute each Dimba block in the backward instead of keeping "
+            + "its activations: less memory, the same gradients bit for bit (also with --resume)")
+    boolean gradCheckpointing;
+
     @Option(names = "--device", paramLabel = "cpu|opencl|auto", defaultValue = "auto", description = "compute device (default: ${DEFAULT-VALUE})")
     String device;
 
@@ -102,7 +106,7 @@ public final class TrainCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "[dimba4j] train: %s on %s, %d examples, %d steps of batch %d, %s lr %.3g, device %s%n",
                     settings.model(), examples.description(), examples.size(), settings.steps(), settings.batch(),
                     settings.optimizer(), settings.lr(), be.name());
-            TrainingRun run = new TrainingRun(settings, runDir, examples, opt, be, err);
+            TrainingRun run = new TrainingRun(settings, runDir, examples, opt, be, err).withGradCheckpointing(gradCheckpointing);
             Path last = resuming ? run.resume() : run.start();
             err.println("[dimba4j] train: done; the weights are in " + last + " (dimba generate --model " + last + ")");
         }
@@ -113,10 +117,10 @@ public final class TrainCommand implements Callable<Integer> {
         List<String> others = new ArrayList<>();
         for (var o : pr.matchedOptions()) {
             String n = o.longestName();
-            if (!n.equals("--resume") && !n.equals("--steps")) others.add(n);
+            if (!n.equals("--resume") && !n.equals("--steps") && !n.equals("--grad-checkpointing")) others.add(n);
         }
         if (!others.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--resume takes only --steps; "
+            throw new CommandLine.ParameterException(spec.commandLine(), "--resume takes only --steps and --grad-checkpointing; "
                     + String.join(", ", others) + " come from " + resume.resolve(RunSettings.FILE));
         }
         RunSettings s = RunSettings.read(resume);

@@ -45,6 +45,7 @@ public final class TrainingRun {
     private final PrintWriter err;
     private final RunCheckpoints checkpoints;
     private final LossLog log;
+    private boolean gradCheckpointing;
 
     public TrainingRun(RunSettings settings, Path runDir, TrainingData data, Optimizer optimizer, Backend be, PrintWriter err) {
         if (!optimizer.name().equals(settings.optimizer())) {
@@ -58,6 +59,16 @@ public final class TrainingRun {
         this.err = err;
         this.checkpoints = new RunCheckpoints(runDir);
         this.log = new LossLog(runDir);
+    }
+
+    /**
+     * Recompute each Dimba block in the backward instead of keeping its activations (less memory, one more forward per
+     * block). Not a setting of the run: the gradients are the same bits either way, so a resumed run may choose
+     * differently. Returns this run.
+     */
+    public TrainingRun withGradCheckpointing(boolean on) {
+        gradCheckpointing = on;
+        return this;
     }
 
     public RunCheckpoints checkpoints() {
@@ -139,7 +150,8 @@ public final class TrainingRun {
 
             double lr = settings.lrAt(step);
             // gradients only: the update is this loop's, after the finiteness check and clipping
-            DimbaTrainer trainer = new DimbaTrainer(config, params, be, objective, optimizer, lr);
+            DimbaTrainer trainer = new DimbaTrainer(config, params, be, objective, optimizer, lr)
+                    .withGradCheckpointing(gradCheckpointing);
             DimbaTrainer.Step s = trainer.gradients(x0, draws.timesteps(), draws.noise(), y, batch.mask());
             int done = step + 1;
             GradientCheck.Result g = GradientCheck.check(be, s, done);
