@@ -67,17 +67,6 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
-        if (!(lr >= 0)) throw new IllegalArgumentException("AdamW: invalid learning rate " + lr);
-        Map<String, Tensor> updated = new LinkedHashMap<>();
-        for (var e : params.entrySet()) {
-            Tensor g = grads.get(e.getKey());
-            if (g != null) updated.put(e.getKey(), step(e.getKey(), e.getValue(), g, lr));
-        }
-        return updated;
-    }
-
-    /** One step of one parameter; returns its new value (the moments are kept under {@code name}). */
     public Tensor step(String name, Tensor param, Tensor grad, double lr) {
         HostTensors.checkShapes("AdamW", name, param, grad);
         float[] p = HostTensors.read(be, param), g = HostTensors.read(be, grad);

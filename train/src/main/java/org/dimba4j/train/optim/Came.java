@@ -65,19 +65,6 @@ public final class Came implements Optimizer {
     }
 
     @Override
-    public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
-        // lr 0 is legal: the official warm-up gives the first step lr 0 (came_pytorch asserts lr > 0 only at
-        // construction, where the scheduler's base lr is given)
-        if (!(lr >= 0)) throw new IllegalArgumentException("CAME: invalid learning rate " + lr);
-        Map<String, Tensor> updated = new LinkedHashMap<>();
-        for (var e : params.entrySet()) {
-            Tensor g = grads.get(e.getKey());
-            if (g != null) updated.put(e.getKey(), step(e.getKey(), e.getValue(), g, lr));
-        }
-        return updated;
-    }
-
-    /** One step of one parameter; returns its new value (the state is kept under {@code name}). */
     public Tensor step(String name, Tensor param, Tensor grad, double lr) {
         HostTensors.checkShapes("CAME", name, param, grad);
         float[] p = HostTensors.read(be, param), g = HostTensors.read(be, grad);

@@ -2,6 +2,7 @@ package org.dimba4j.train.optim;
 
 import org.dimba4j.kernels.Tensor;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,9 +14,21 @@ public interface Optimizer {
     /**
      * One step at learning rate {@code lr} (the schedule is the caller's) over the parameters that have a gradient in
      * {@code grads}; parameters without one are left as they are, as PyTorch skips them. Returns the updated tensors by
-     * name; the inputs are not modified.
+     * name; the inputs are not modified. A learning rate of 0 is legal: the official warm-up starts at 0 (came_pytorch
+     * and torch check lr > 0 only at construction, where the scheduler's base lr is given).
      */
-    Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr);
+    default Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
+        if (!(lr >= 0)) throw new IllegalArgumentException(name() + ": invalid learning rate " + lr);
+        Map<String, Tensor> updated = new LinkedHashMap<>();
+        for (var e : params.entrySet()) {
+            Tensor g = grads.get(e.getKey());
+            if (g != null) updated.put(e.getKey(), step(e.getKey(), e.getValue(), g, lr));
+        }
+        return updated;
+    }
+
+    /** One step of one parameter; returns its new value (its state is kept under {@code name}). */
+    Tensor step(String name, Tensor param, Tensor grad, double lr);
 
     /** Everything needed to continue exactly: named tensors (host f32) and scalars. */
     OptimizerState state();
