@@ -81,7 +81,7 @@ class TrainCommandTest {
         assertTrue(stage.err().contains("--stage quality-tune"), stage.err());
         CliRun resumeExtra = CliRun.run("train", "--resume", tmp.toString(), "--lr", "1");
         assertEquals(2, resumeExtra.code());
-        assertTrue(resumeExtra.err().contains("--resume takes only --steps; --lr"), resumeExtra.err());
+        assertTrue(resumeExtra.err().contains("--resume takes only --steps and --grad-checkpointing; --lr"), resumeExtra.err());
         CliRun notARun = CliRun.run("train", "--resume", tmp.toString());
         assertEquals(1, notARun.code());
         assertTrue(notARun.err().contains("is not a training run: no train.json"), notARun.err());
