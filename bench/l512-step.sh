@@ -16,10 +16,10 @@ mvn -q -B -o -pl model test-compile >&2
 jvm=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 if [[ ! -f "$dir/text_encoder/model.safetensors" ]]; then
   java "${jvm[@]}" -Xmx2g -cp "model/target/test-classes:infer/target/lib/*" \
-    org.dimba4j.model.t5.T5XxlScaleBench generate "$dir/text_encoder" 2>&1 | grep -v 'WARNING: Using incubator'
+    org.dimba4j.model.t5.T5XxlScaleBench generate "$dir/text_encoder" 2>&1 | { grep -v 'WARNING: Using incubator' || true; }
 fi
 java "${jvm[@]}" -Xmx6g -cp bench/target/benchmarks.jar org.dimba4j.bench.pipeline.SyntheticDimbaModel \
-  "$dir" dimba-l-512 "$here/models/tiny-reference" 2>&1 | grep -v 'WARNING: Using incubator'
+  "$dir" dimba-l-512 "$here/models/tiny-reference" 2>&1 | { grep -v 'WARNING: Using incubator' || true; }
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$here/dimba" generate --model "$dir" --prompt "a photograph of an astronaut riding a horse on the moon" \
   --width 512 --height 512 --steps "$steps" --seed 1 --device cpu -o "${OUT_PNG:-/tmp/l512-step.png}" 2>&1 \
