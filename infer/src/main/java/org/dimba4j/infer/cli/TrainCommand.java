@@ -80,6 +80,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--optimizer", paramLabel = "came|adamw", defaultValue = "came", description = "optimizer (default: ${DEFAULT-VALUE})")
     String optimizer;
 
+    @Option(names = "--betas", paramLabel = "B1,B2[,B3]", split = ",", description = "optimizer betas: 3 for came, 2 for adamw (default: came 0.9,0.999,0.9999; adamw 0.9,0.999)")
+    List<Double> betas;
+
+    @Option(names = "--eps", paramLabel = "E1[,E2]", split = ",", description = "optimizer eps: 2 for came, 1 for adamw (default: came 1e-30,1e-16; adamw 1e-8)")
+    List<Double> eps;
+
     @Option(names = "--stage", paramLabel = "STAGE", defaultValue = "pretrain", description = "pretrain, quality-tune or adapt-resolution (default: ${DEFAULT-VALUE})")
     String stage;
 
@@ -101,7 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
         RunSettings settings = resuming ? resumeSettings(pr) : newSettings();
         Path runDir = resuming ? resume : out;
         try (Backend be = Backends.select(settings.device()); TrainingData examples = openData(settings, be)) {
-            OptimizerSettings os = OptimizerSettings.defaults().withWeightDecay(settings.weightDecay());
+            OptimizerSettings os = settings.optimizerSettings();
             Optimizer opt = Optimizers.create(settings.optimizer(), os, be);
             err.printf(Locale.ROOT, "[dimba4j] train: %s on %s, %d examples, %d steps of batch %d, %s lr %.3g, device %s%n",
                     settings.model(), examples.description(), examples.size(), settings.steps(), settings.batch(),
@@ -151,7 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             return new RunSettings(model.toAbsolutePath().normalize().toString(), data.toAbsolutePath().normalize().toString(),
                     steps == null ? 1000 : steps, batch, lr, warmupSteps, wd, maxGradNorm, captionDropout, seed, saveEvery,
-                    keepLast, opt, stage, device);
+                    keepLast, opt, stage, device, betas, eps);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
