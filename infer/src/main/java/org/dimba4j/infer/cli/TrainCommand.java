@@ -86,6 +86,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eps", paramLabel = "E1[,E2]", split = ",", description = "optimizer eps: 2 for came, 1 for adamw (default: came 1e-30,1e-16; adamw 1e-8)")
     List<Double> eps;
 
+    @Option(names = "--ema-decay", paramLabel = "D", defaultValue = "0", description = "keep PixArt's EMA of the weights at this rate (e.g. 0.9999) in each checkpoint's transformer_ema/, 0: none (default: ${DEFAULT-VALUE})")
+    double emaDecay;
+
     @Option(names = "--stage", paramLabel = "STAGE", defaultValue = "pretrain", description = "pretrain, quality-tune or adapt-resolution (default: ${DEFAULT-VALUE})")
     String stage;
 
@@ -157,7 +160,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             return new RunSettings(model.toAbsolutePath().normalize().toString(), data.toAbsolutePath().normalize().toString(),
                     steps == null ? 1000 : steps, batch, lr, warmupSteps, wd, maxGradNorm, captionDropout, seed, saveEvery,
-                    keepLast, opt, stage, device, betas, eps);
+                    keepLast, opt, stage, device, betas, eps, emaDecay);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -87,6 +87,10 @@ class TrainCommandTest {
                 "--eps", "1e-30");
         assertEquals(2, eps.code());
         assertTrue(eps.err().contains("CAME takes 2 eps, got 1"), eps.err());
+        CliRun ema = CliRun.run("train", "--model", MODEL, "--data", tmp.toString(), "--out", tmp.resolve("r").toString(),
+                "--ema-decay", "1");
+        assertEquals(2, ema.code());
+        assertTrue(ema.err().contains("ema decay must be in [0, 1)"), ema.err());
         CliRun resumeExtra = CliRun.run("train", "--resume", tmp.toString(), "--lr", "1");
         assertEquals(2, resumeExtra.code());
         assertTrue(resumeExtra.err().contains("--resume takes only --steps and --grad-checkpointing; --lr"), resumeExtra.err());

@@ -37,11 +37,12 @@ import org.dimba4j.train.optim.Optimizers;
  * @param device        {@code cpu}, {@code opencl} or {@code auto}
  * @param betas         the optimizer's betas ({@code --betas}), null for its default (CAME 3, AdamW 2)
  * @param eps           the optimizer's eps ({@code --eps}), null for its default (CAME 2, AdamW 1)
+ * @param emaDecay      PixArt's {@code update_ema} rate after every update ({@code --ema-decay}), 0 for no EMA
  */
 public record RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps,
                           double weightDecay, double maxGradNorm, double captionDropout, long seed, int saveEvery,
                           int keepLast, String optimizer, String stage, String device, List<Double> betas,
-                          List<Double> eps) {
+                          List<Double> eps, double emaDecay) {
     public static final String FILE = "train.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -57,6 +58,9 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
         }
         if (saveEvery < 1) throw new IllegalArgumentException("save-every must be at least 1, not " + saveEvery);
         if (keepLast < 0) throw new IllegalArgumentException("keep-last must be >= 0 (0: keep all), not " + keepLast);
+        if (!(emaDecay >= 0 && emaDecay < 1)) {
+            throw new IllegalArgumentException("ema decay must be in [0, 1) (0: no EMA), not " + emaDecay);
+        }
         betas = finite("betas", betas);
         eps = finite("eps", eps);
         if (betas != null) {
@@ -76,7 +80,7 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
                        double maxGradNorm, double captionDropout, long seed, int saveEvery, int keepLast,
                        String optimizer, String stage, String device) {
         this(model, data, steps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout, seed, saveEvery,
-                keepLast, optimizer, stage, device, null, null);
+                keepLast, optimizer, stage, device, null, null, 0);
     }
 
     /** The optimizer hyper-parameters of this run: its weight decay, betas and eps. */
@@ -107,7 +111,7 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
     /** The same run with another total step count (for {@code --resume RUN --steps N}). */
     public RunSettings withSteps(int newSteps) {
         return new RunSettings(model, data, newSteps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout,
-                seed, saveEvery, keepLast, optimizer, stage, device, betas, eps);
+                seed, saveEvery, keepLast, optimizer, stage, device, betas, eps, emaDecay);
     }
 
     /** The learning rate of update {@code step} (0-based): the official constant schedule with linear warm-up. */
@@ -140,7 +144,8 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
                     num(n, "weightDecay", f).doubleValue(), num(n, "maxGradNorm", f).doubleValue(),
                     num(n, "captionDropout", f).doubleValue(), num(n, "seed", f).longValue(),
                     num(n, "saveEvery", f).intValue(), num(n, "keepLast", f).intValue(), text(n, "optimizer", f),
-                    text(n, "stage", f), text(n, "device", f), numbers(n, "betas", f), numbers(n, "eps", f));
+                    text(n, "stage", f), text(n, "device", f), numbers(n, "betas", f), numbers(n, "eps", f),
+                    n.has("emaDecay") ? num(n, "emaDecay", f).doubleValue() : 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
         }

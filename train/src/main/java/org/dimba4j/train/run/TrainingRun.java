@@ -13,7 +13,9 @@ import org.dimba4j.train.data.DataOrder;
 import org.dimba4j.train.data.DataPosition;
 import org.dimba4j.train.data.TrainingData;
 import org.dimba4j.train.objective.CaptionDropout;
+import org.dimba4j.train.optim.Ema;
 import org.dimba4j.train.optim.Optimizer;
+import org.dimba4j.train.optim.OptimizerState;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -82,7 +84,13 @@ public final class TrainingRun {
         }
         settings.write(runDir);
         log.truncateAfter(0);
-        return loop(0, startingWeights(), 0, DataPosition.START);
+        Parameters start = startingWeights();
+        return loop(0, start, 0, DataPosition.START, newEma(start));
+    }
+
+    /** PixArt copies the model into the EMA before training; null without --ema-decay. */
+    private Ema newEma(Parameters start) {
+        return settings.emaDecay() > 0 ? new Ema(be, settings.emaDecay(), start.asMap()) : null;
     }
 
     /**
@@ -103,7 +111,8 @@ public final class TrainingRun {
         if (newest.isEmpty()) {
             err.println("[dimba4j] train: " + runDir + " has no complete checkpoint; starting it again from step 0");
             log.truncateAfter(0);
-            return loop(0, startingWeights(), 0, DataPosition.START);
+            Parameters start = startingWeights();
+            return loop(0, start, 0, DataPosition.START, newEma(start));
         }
         int step = newest.get();
         RunCheckpoints.Loaded c = checkpoints.read(step);
@@ -116,8 +125,17 @@ public final class TrainingRun {
         log.truncateAfter(step);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         c.weights().forEach((n, t) -> weights.put(n, be.upload(t)));
+        Parameters params = Parameters.of(weights, "checkpoint step-" + step);
+        Ema ema = null;
+        if (settings.emaDecay() > 0) {
+            // one EMA update per optimizer update, so the update count is the step
+            Map<String, Tensor> saved = new LinkedHashMap<>();
+            checkpoints.readEma(step).forEach((n, t) -> saved.put("ema." + n, t));
+            ema = newEma(params);
+            ema.restore(new OptimizerState("ema", saved, Map.of("decay", settings.emaDecay(), "updates", (double) step)));
+        }
         err.printf(java.util.Locale.ROOT, "[dimba4j] train: resuming %s from step %d of %d%n", runDir, step, settings.steps());
-        return loop(step, Parameters.of(weights, "checkpoint step-" + step), c.state().lossAverage(), position);
+        return loop(step, params, c.state().lossAverage(), position, ema);
     }
 
     private Path modelDir() {
@@ -131,7 +149,7 @@ public final class TrainingRun {
     }
 
     /** Updates {@code from + 1 .. settings.steps()}; {@code position} is where update {@code from + 1} reads. */
-    private Path loop(int from, Parameters params, double average, DataPosition position) {
+    private Path loop(int from, Parameters params, double average, DataPosition position, Ema ema) {
         DimbaConfig config = DimbaConfig.load(modelDir().resolve("transformer/config.json"));
         float scaling = VaeConfig.load(modelDir().resolve("vae/config.json")).scalingFactor();
         EpsilonMseLoss objective = EpsilonMseLoss.dimba();
@@ -159,6 +177,7 @@ public final class TrainingRun {
             Map<String, Tensor> current = new LinkedHashMap<>();
             for (String name : grads.keySet()) current.put(name, params.get(name));
             params = params.with(optimizer.step(current, grads, lr));
+            if (ema != null) ema.update(params.asMap());
 
             average = SMOOTHING * average + (1 - SMOOTHING) * g.loss();
             double smoothed = average / (1 - Math.pow(SMOOTHING, done));
@@ -166,21 +185,21 @@ public final class TrainingRun {
                     lr, g.norm(), smoothed));
             progress.step(done, settings.steps(), g.loss(), smoothed, g.norm());
             if (done % settings.saveEvery() == 0 || done == settings.steps()) {
-                last = save(done, params, average, order);
+                last = save(done, params, average, order, ema);
             }
         }
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
         return last;
     }
 
-    private Path save(int step, Parameters params, double average, DataOrder order) {
+    private Path save(int step, Parameters params, double average, DataOrder order, Ema ema) {
         Map<String, Tensor> host = new LinkedHashMap<>();
         params.asMap().forEach((n, t) -> host.put(n, be.download(t)));
         DataPosition pos = order.position();
         var opt = optimizer.state();
         TrainerState state = new TrainerState(step, pos.epoch(), pos.offset(), settings.seed(), average, opt.optimizer(), opt.scalars());
-        Path p = checkpoints.write(step, modelDir(), modelDir().resolve("transformer/config.json"), host, opt, state,
-                settings.keepLast());
+        Path p = checkpoints.write(step, modelDir(), modelDir().resolve("transformer/config.json"), host,
+                ema == null ? null : ema.weights(), opt, state, settings.keepLast());
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
         err.println("[dimba4j] train: checkpoint " + p);
         err.flush();
