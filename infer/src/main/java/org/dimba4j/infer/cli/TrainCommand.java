@@ -89,6 +89,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ema-decay", paramLabel = "D", defaultValue = "0", description = "keep PixArt's EMA of the weights at this rate (e.g. 0.9999) in each checkpoint's transformer_ema/, 0: none (default: ${DEFAULT-VALUE})")
     double emaDecay;
 
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "0", description = "every N steps, the mean objective on --eval-data at fixed seeded timesteps and noise, into eval.csv; the best weights go to RUN/best/ (default: ${DEFAULT-VALUE}: none)")
+    int evalEvery;
+
+    @Option(names = "--eval-data", paramLabel = "DATA", description = "held-out imagefolder or cache for --eval-every")
+    Path evalData;
+
+    @Option(names = "--patience", paramLabel = "K", defaultValue = "0", description = "stop after K evals in a row without a lower eval loss (default: ${DEFAULT-VALUE}: never)")
+    int patience;
+
     @Option(names = "--stage", paramLabel = "STAGE", defaultValue = "pretrain", description = "pretrain, quality-tune or adapt-resolution (default: ${DEFAULT-VALUE})")
     String stage;
 
@@ -116,7 +125,15 @@ public final class TrainCommand implements Callable<Integer> {
                     settings.model(), examples.description(), examples.size(), settings.steps(), settings.batch(),
                     settings.optimizer(), settings.lr(), be.name());
             TrainingRun run = new TrainingRun(settings, runDir, examples, opt, be, err).withGradCheckpointing(gradCheckpointing);
-            Path last = resuming ? run.resume() : run.start();
+            Path last;
+            if (settings.evalData() != null) {
+                try (TrainingData held = TrainingDataSets.open(Path.of(settings.evalData()), Path.of(settings.model()), be, false)) {
+                    run.withEvalData(held);
+                    last = resuming ? run.resume() : run.start();
+                }
+            } else {
+                last = resuming ? run.resume() : run.start();
+            }
             err.println("[dimba4j] train: done; the weights are in " + last + " (dimba generate --model " + last + ")");
         }
         return 0;
@@ -144,9 +161,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Files.isDirectory(model.resolve("transformer"))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model " + model + ": no transformer/ folder");
         }
-        if (!stage.equals("pretrain")) {
+        if (!stage.equals("pretrain") && !stage.equals("quality-tune")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--stage " + stage
-                    + ": only pretrain is implemented in this build (quality-tune and adapt-resolution are not yet)");
+                    + ": only pretrain and quality-tune are implemented in this build (adapt-resolution is not yet)");
         }
         if (!init.equals("pretrained")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--init " + init
@@ -160,7 +177,8 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             return new RunSettings(model.toAbsolutePath().normalize().toString(), data.toAbsolutePath().normalize().toString(),
                     steps == null ? 1000 : steps, batch, lr, warmupSteps, wd, maxGradNorm, captionDropout, seed, saveEvery,
-                    keepLast, opt, stage, device, betas, eps, emaDecay);
+                    keepLast, opt, stage, device, betas, eps, emaDecay, evalEvery,
+                    evalData == null ? null : evalData.toAbsolutePath().normalize().toString(), patience);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

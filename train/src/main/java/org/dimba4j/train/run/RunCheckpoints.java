@@ -125,6 +125,35 @@ public final class RunCheckpoints {
     }
 
     /**
+     * Writes {@code RUN/best/}, a model folder with {@code weights}, replacing the previous best: written aside, the
+     * old one renamed away, the new one renamed in, so {@code best/} is complete whenever it exists.
+     */
+    public Path writeBest(Path sourceModel, Path transformerConfig, Map<String, Tensor> weights, String evalJson) {
+        Path runDir = dir.getParent(), aside = runDir.resolve("best.tmp"), target = runDir.resolve("best"),
+                gone = runDir.resolve("best.removed.tmp");
+        try {
+            deleteTree(aside);
+            Files.createDirectories(aside.resolve("transformer"));
+            for (String part : MODEL_PARTS) {
+                Path src = sourceModel.resolve(part);
+                if (Files.exists(src)) linkTree(src, aside.resolve(part));
+            }
+            Files.copy(transformerConfig, aside.resolve("transformer/config.json"));
+            SafetensorsWriter.write(aside.resolve("transformer/" + WEIGHTS), weights, Map.of("format", "pt"));
+            Files.writeString(aside.resolve("eval.json"), evalJson);
+            syncTree(aside);
+            deleteTree(gone);
+            if (Files.exists(target)) Files.move(target, gone, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
+            sync(runDir);
+            deleteTree(gone);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        return target;
+    }
+
+    /**
      * Removes a checkpoint by renaming it to {@code step-<N>.removed.tmp} first (atomic), so that a process killed
      * while deleting never leaves a half-deleted folder under a checkpoint's name.
      */

@@ -38,11 +38,14 @@ import org.dimba4j.train.optim.Optimizers;
  * @param betas         the optimizer's betas ({@code --betas}), null for its default (CAME 3, AdamW 2)
  * @param eps           the optimizer's eps ({@code --eps}), null for its default (CAME 2, AdamW 1)
  * @param emaDecay      PixArt's {@code update_ema} rate after every update ({@code --ema-decay}), 0 for no EMA
+ * @param evalEvery     eval on {@code evalData} every this many steps ({@code --eval-every}), 0 for none
+ * @param evalData      the held-out examples of the eval ({@code --eval-data}), null without evals
+ * @param patience      stop after this many evals in a row without a lower eval loss ({@code --patience}), 0: never
  */
 public record RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps,
                           double weightDecay, double maxGradNorm, double captionDropout, long seed, int saveEvery,
                           int keepLast, String optimizer, String stage, String device, List<Double> betas,
-                          List<Double> eps, double emaDecay) {
+                          List<Double> eps, double emaDecay, int evalEvery, String evalData, int patience) {
     public static final String FILE = "train.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -60,6 +63,13 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
         if (keepLast < 0) throw new IllegalArgumentException("keep-last must be >= 0 (0: keep all), not " + keepLast);
         if (!(emaDecay >= 0 && emaDecay < 1)) {
             throw new IllegalArgumentException("ema decay must be in [0, 1) (0: no EMA), not " + emaDecay);
+        }
+        if (evalEvery < 0) throw new IllegalArgumentException("eval-every must be >= 0 (0: no evals), not " + evalEvery);
+        if (patience < 0) throw new IllegalArgumentException("patience must be >= 0 (0: never stop early), not " + patience);
+        if (evalEvery > 0 && evalData == null) throw new IllegalArgumentException("--eval-every needs --eval-data DATA");
+        if (evalEvery == 0 && patience > 0) throw new IllegalArgumentException("--patience needs --eval-every N");
+        if ("quality-tune".equals(stage) && evalEvery == 0) {
+            throw new IllegalArgumentException("--stage quality-tune needs --eval-every N and --eval-data DATA");
         }
         betas = finite("betas", betas);
         eps = finite("eps", eps);
@@ -80,7 +90,7 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
                        double maxGradNorm, double captionDropout, long seed, int saveEvery, int keepLast,
                        String optimizer, String stage, String device) {
         this(model, data, steps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout, seed, saveEvery,
-                keepLast, optimizer, stage, device, null, null, 0);
+                keepLast, optimizer, stage, device, null, null, 0, 0, null, 0);
     }
 
     /** The optimizer hyper-parameters of this run: its weight decay, betas and eps. */
@@ -111,7 +121,8 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
     /** The same run with another total step count (for {@code --resume RUN --steps N}). */
     public RunSettings withSteps(int newSteps) {
         return new RunSettings(model, data, newSteps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout,
-                seed, saveEvery, keepLast, optimizer, stage, device, betas, eps, emaDecay);
+                seed, saveEvery, keepLast, optimizer, stage, device, betas, eps, emaDecay, evalEvery, evalData,
+                patience);
     }
 
     /** The learning rate of update {@code step} (0-based): the official constant schedule with linear warm-up. */
@@ -145,7 +156,10 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
                     num(n, "captionDropout", f).doubleValue(), num(n, "seed", f).longValue(),
                     num(n, "saveEvery", f).intValue(), num(n, "keepLast", f).intValue(), text(n, "optimizer", f),
                     text(n, "stage", f), text(n, "device", f), numbers(n, "betas", f), numbers(n, "eps", f),
-                    n.has("emaDecay") ? num(n, "emaDecay", f).doubleValue() : 0);
+                    n.has("emaDecay") ? num(n, "emaDecay", f).doubleValue() : 0,
+                    n.has("evalEvery") ? num(n, "evalEvery", f).intValue() : 0,
+                    n.hasNonNull("evalData") ? text(n, "evalData", f) : null,
+                    n.has("patience") ? num(n, "patience", f).intValue() : 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
         }

@@ -48,6 +48,9 @@ public final class TrainingRun {
     private final RunCheckpoints checkpoints;
     private final LossLog log;
     private boolean gradCheckpointing;
+    private TrainingData evalData;
+    /** The eval state of the checkpoint the loop resumes from. */
+    private EvalState resumedEval = EvalState.NONE;
 
     public TrainingRun(RunSettings settings, Path runDir, TrainingData data, Optimizer optimizer, Backend be, PrintWriter err) {
         if (!optimizer.name().equals(settings.optimizer())) {
@@ -73,6 +76,13 @@ public final class TrainingRun {
         return this;
     }
 
+    /** The held-out examples of {@code --eval-every} (required when the settings name eval data). Returns this run. */
+    public TrainingRun withEvalData(TrainingData held) {
+        if (held.size() == 0) throw new IllegalArgumentException("the eval data " + held.description() + " is empty");
+        evalData = held;
+        return this;
+    }
+
     public RunCheckpoints checkpoints() {
         return checkpoints;
     }
@@ -82,8 +92,10 @@ public final class TrainingRun {
         if (Files.exists(runDir.resolve(RunSettings.FILE))) {
             throw new IllegalArgumentException(runDir + " already holds a training run; continue it with --resume " + runDir);
         }
+        checkEvalData();
         settings.write(runDir);
         log.truncateAfter(0);
+        EvalLog.truncateAfter(runDir, 0);
         Parameters start = startingWeights();
         return loop(0, start, 0, DataPosition.START, newEma(start));
     }
@@ -102,6 +114,7 @@ public final class TrainingRun {
         if (!stored.withSteps(settings.steps()).equals(settings)) {
             throw new IllegalArgumentException("--resume " + runDir + ": only --steps may change; train.json says " + stored);
         }
+        checkEvalData();
         checkpoints.removeUnfinished();
         Optional<Integer> newest = checkpoints.newest();
         if (newest.isPresent() && newest.get() > settings.steps()) {
@@ -111,6 +124,7 @@ public final class TrainingRun {
         if (newest.isEmpty()) {
             err.println("[dimba4j] train: " + runDir + " has no complete checkpoint; starting it again from step 0");
             log.truncateAfter(0);
+            EvalLog.truncateAfter(runDir, 0);
             Parameters start = startingWeights();
             return loop(0, start, 0, DataPosition.START, newEma(start));
         }
@@ -123,6 +137,8 @@ public final class TrainingRun {
         }
         optimizer.restore(c.optimizer());
         log.truncateAfter(step);
+        EvalLog.truncateAfter(runDir, step);
+        resumedEval = c.state().eval();
         Map<String, Tensor> weights = new LinkedHashMap<>();
         c.weights().forEach((n, t) -> weights.put(n, be.upload(t)));
         Parameters params = Parameters.of(weights, "checkpoint step-" + step);
@@ -136,6 +152,13 @@ public final class TrainingRun {
         }
         err.printf(java.util.Locale.ROOT, "[dimba4j] train: resuming %s from step %d of %d%n", runDir, step, settings.steps());
         return loop(step, params, c.state().lossAverage(), position, ema);
+    }
+
+    private void checkEvalData() {
+        if (settings.evalEvery() > 0 && evalData == null) {
+            throw new IllegalArgumentException("the run evals every " + settings.evalEvery() + " steps on "
+                    + settings.evalData() + ", but no eval data was opened (withEvalData)");
+        }
     }
 
     private Path modelDir() {
@@ -157,6 +180,11 @@ public final class TrainingRun {
         CaptionDropout dropout = new CaptionDropout(settings.captionDropout(), settings.seed());
         Progress progress = new Progress(err, from);
         Path last = from > 0 ? checkpoints.folder(from) : null;
+        EvalState eval = resumedEval;
+        if (eval.exhausted(settings.patience())) {
+            err.println("[dimba4j] train: the run had stopped early at step " + from + "; best step " + eval.bestStep());
+            return last;
+        }
         for (int step = from; step < settings.steps(); step++) {
             int[] ids = order.nextBatch(settings.batch()); // drop_last, as the official DataLoader
             Batch batch = Batch.of(data, ids);
@@ -184,20 +212,42 @@ public final class TrainingRun {
             log.append(new LossLog.Row(done, g.loss(), mean(s.mse(), g.loss()), s.vb() == null ? Double.NaN : mean(s.vb(), 0),
                     lr, g.norm(), smoothed));
             progress.step(done, settings.steps(), g.loss(), smoothed, g.norm());
-            if (done % settings.saveEvery() == 0 || done == settings.steps()) {
-                last = save(done, params, average, order, ema);
+            if (settings.evalEvery() > 0 && (done % settings.evalEvery() == 0 || done == settings.steps())) {
+                double e = Evaluation.meanLoss(evalData, settings.batch(), settings.seed(), params, config, scaling, be,
+                        objective, optimizer);
+                eval = eval.after(done, e);
+                EvalLog.append(runDir, done, e);
+                err.printf(java.util.Locale.ROOT, "[dimba4j] train: eval at step %d: loss %.6f (best %.6f at step %d)%n",
+                        done, e, eval.bestLoss(), eval.bestStep());
+                if (eval.bestStep() == done) {
+                    Map<String, Tensor> host = new LinkedHashMap<>();
+                    params.asMap().forEach((n, t) -> host.put(n, be.download(t)));
+                    checkpoints.writeBest(modelDir(), modelDir().resolve("transformer/config.json"), host,
+                            String.format(java.util.Locale.ROOT, "{\"step\": %d, \"eval_loss\": %s}%n", done, Double.toString(e)));
+                }
+            }
+            boolean stop = eval.exhausted(settings.patience());
+            if (done % settings.saveEvery() == 0 || done == settings.steps() || stop) {
+                last = save(done, params, average, order, ema, eval);
+            }
+            if (stop) {
+                err.println("[dimba4j] train: stopping early at step " + done + ": " + settings.patience()
+                        + " evals without improvement; the best weights (step " + eval.bestStep() + ") are in "
+                        + runDir.resolve("best"));
+                break;
             }
         }
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
         return last;
     }
 
-    private Path save(int step, Parameters params, double average, DataOrder order, Ema ema) {
+    private Path save(int step, Parameters params, double average, DataOrder order, Ema ema, EvalState eval) {
         Map<String, Tensor> host = new LinkedHashMap<>();
         params.asMap().forEach((n, t) -> host.put(n, be.download(t)));
         DataPosition pos = order.position();
         var opt = optimizer.state();
-        TrainerState state = new TrainerState(step, pos.epoch(), pos.offset(), settings.seed(), average, opt.optimizer(), opt.scalars());
+        TrainerState state = new TrainerState(step, pos.epoch(), pos.offset(), settings.seed(), average, opt.optimizer(), opt.scalars(),
+                eval);
         Path p = checkpoints.write(step, modelDir(), modelDir().resolve("transformer/config.json"), host,
                 ema == null ? null : ema.weights(), opt, state, settings.keepLast());
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());

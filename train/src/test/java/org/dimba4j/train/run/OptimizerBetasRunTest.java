@@ -21,7 +21,7 @@ class OptimizerBetasRunTest {
     private static RunSettings with(RunSettings s, List<Double> betas, List<Double> eps) {
         return new RunSettings(s.model(), s.data(), s.steps(), s.batch(), s.lr(), s.warmupSteps(), s.weightDecay(),
                 s.maxGradNorm(), s.captionDropout(), s.seed(), s.saveEvery(), s.keepLast(), s.optimizer(), s.stage(),
-                s.device(), betas, eps, 0);
+                s.device(), betas, eps, 0, 0, null, 0);
     }
 
     private static byte[] train(RunSettings s, Path dir) {
