@@ -14,6 +14,8 @@ import java.util.List;
 public final class SceneLayout {
     /** Free border around the picture and between objects, relative to the side. */
     static final double MARGIN = 0.02, GAP = 0.03;
+    /** How much more the group centroids must differ along a relation's axis than across it. */
+    static final double DOMINANCE = 0.05;
     private static final int TRIES = 60;
 
     private SceneLayout() {}
@@ -84,15 +86,18 @@ public final class SceneLayout {
         return null;
     }
 
-    /** The groups' centroids differ along the relation's axis, in its direction, more than across it. */
+    /**
+     * The groups' centroids differ along the relation's axis, in its direction, more than across it, by
+     * {@link #DOMINANCE} at least: a borderline layout would be ambiguous once pixels round the positions.
+     */
     static boolean centroidsAgree(List<PlacedObject> objects, Relation r) {
         double[] a = centroid(objects, 0), b = centroid(objects, 1);
         double dx = b[0] - a[0], dy = b[1] - a[1]; // from the first group to the second
         return switch (r) {
-            case LEFT_OF -> dx > Math.abs(dy);
-            case RIGHT_OF -> -dx > Math.abs(dy);
-            case ABOVE -> dy > Math.abs(dx);
-            case BELOW -> -dy > Math.abs(dx);
+            case LEFT_OF -> dx > Math.abs(dy) + DOMINANCE;
+            case RIGHT_OF -> -dx > Math.abs(dy) + DOMINANCE;
+            case ABOVE -> dy > Math.abs(dx) + DOMINANCE;
+            case BELOW -> -dy > Math.abs(dx) + DOMINANCE;
             case AND -> true;
         };
     }
