@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 OptimizerStepsCommand.class,
                 CacheCommand.class,
                 DatasetCommand.class,
+                EvalCommand.class,
         })
 public final class Main implements Runnable {
 
