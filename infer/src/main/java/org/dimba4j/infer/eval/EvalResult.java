@@ -13,10 +13,14 @@ import java.util.List;
  * @param detectorDegraded the detector on blurred and noised renders
  * @param detectorImages  renders per detector check
  * @param secondsPerImage sampling and decoding, per image (loading excluded)
+ * @param frechet         Fréchet distance on {@link ImageFeatures} between the images and ground-truth renders of
+ *                        the same prompts (NaN under two images)
+ * @param frechetFloor    the same distance between two sets of renders of the same prompts (other layouts): what
+ *                        a perfect generator would score at this number of images
  */
 public record EvalResult(List<ImageResult> images, Tally model, Tally detectorClean, Tally detectorDegraded, int detectorImages,
-                         double secondsPerImage) {
+                         double secondsPerImage, double frechet, double frechetFloor) {
 
-    /** One generated image: its prompt, seed, what the detector found, and the score. */
-    public record ImageResult(HeldOut.EvalPrompt prompt, long seed, List<DetectedObject> detected, SceneScore score) {}
+    /** One generated image: its prompt, seed, what the detector found, the score and the image's features. */
+    public record ImageResult(HeldOut.EvalPrompt prompt, long seed, List<DetectedObject> detected, SceneScore score, double[] features) {}
 }

@@ -6,6 +6,11 @@ import org.dimba4j.io.image.ImageTensors;
 import org.dimba4j.io.image.RgbImage;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.train.data.shapes.HeldOut;
+import org.dimba4j.train.data.shapes.Scene;
+import org.dimba4j.train.data.shapes.SceneLayout;
+import org.dimba4j.train.data.shapes.SceneRandom;
+import org.dimba4j.train.data.shapes.SceneRenderer;
+import org.dimba4j.train.data.shapes.SceneSpec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +23,7 @@ import java.util.function.BiConsumer;
 public final class ShapesEvaluation {
     /** Renders per detector check: 500, as in the detector's tests. */
     public static final int DETECTOR_IMAGES = 500;
-    private static final long DETECTOR_SEED = 1;
+    private static final long DETECTOR_SEED = 1, REFERENCE_SEED = 1000;
 
     private ShapesEvaluation() {}
 
@@ -49,7 +54,7 @@ public final class ShapesEvaluation {
     /** One picture, detected and scored against its prompt's spec: the path every generated image takes. */
     public static EvalResult.ImageResult scoreImage(HeldOut.EvalPrompt p, long seed, RgbImage img) {
         List<DetectedObject> found = ObjectDetector.detect(img);
-        return new EvalResult.ImageResult(p, seed, found, SceneScorer.score(p.spec(), found));
+        return new EvalResult.ImageResult(p, seed, found, SceneScorer.score(p.spec(), found), ImageFeatures.of(img));
     }
 
     /** The images' tally, and the detector checked on renders of side {@code size}. */
@@ -58,6 +63,28 @@ public final class ShapesEvaluation {
         for (EvalResult.ImageResult r : images) model.add(r.score());
         Tally clean = DetectorCheck.run(DETECTOR_SEED, DETECTOR_IMAGES, size, Degradation.NONE);
         Tally degraded = DetectorCheck.run(DETECTOR_SEED, DETECTOR_IMAGES, size, Degradation.BLUR_NOISE);
-        return new EvalResult(images, model, clean, degraded, DETECTOR_IMAGES, secondsPerImage);
+        double fd = Double.NaN, floor = Double.NaN;
+        if (images.size() >= 2) {
+            List<double[]> generated = new ArrayList<>(), reference = new ArrayList<>(), other = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                EvalResult.ImageResult r = images.get(i);
+                generated.add(r.features());
+                reference.add(ImageFeatures.of(SceneRenderer.render(layout(r.prompt().spec(), REFERENCE_SEED, i), size)));
+                other.add(ImageFeatures.of(SceneRenderer.render(layout(r.prompt().spec(), REFERENCE_SEED + 1, i), size)));
+            }
+            fd = FrechetDistance.between(generated, reference);
+            floor = FrechetDistance.between(other, reference);
+        }
+        return new EvalResult(images, model, clean, degraded, DETECTOR_IMAGES, secondsPerImage, fd, floor);
+    }
+
+    /** A ground-truth layout of {@code spec}, a function of (seed, i). */
+    static Scene layout(SceneSpec spec, long seed, int i) {
+        SceneRandom rng = SceneRandom.forScene(seed, i);
+        for (int t = 0; t < 1000; t++) {
+            Scene s = SceneLayout.place(spec, rng);
+            if (s != null) return s;
+        }
+        throw new IllegalStateException("cannot lay out " + spec);
     }
 }

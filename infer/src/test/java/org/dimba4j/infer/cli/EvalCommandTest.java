@@ -52,6 +52,9 @@ class EvalCommandTest {
         }
         assertEquals(runs[0].get("images"), runs[1].get("images"), "the same detections in both runs");
         assertEquals(runs[0].get("metrics"), runs[1].get("metrics"));
+        assertEquals(runs[0].get("frechet"), runs[1].get("frechet"));
+        // noise from a random model is far from the renders
+        assertTrue(runs[0].get("frechet").get("distance").asDouble() > runs[0].get("frechet").get("floor").asDouble(), runs[0].get("frechet").toString());
         try (var s = Files.list(dir.resolve("img"))) {
             assertEquals(4, s.count());
         }

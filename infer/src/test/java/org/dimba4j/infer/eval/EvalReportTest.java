@@ -53,6 +53,9 @@ class EvalReportTest {
         assertEquals(1.0, json.get("metrics").get("count").get("accuracy").asDouble());
         assertEquals(102, json.get("images").size());
         assertNotNull(json.get("detector").get("clean").get("colour"));
+        // renders against renders of other layouts: the distance is the floor's order, not zero
+        assertTrue(r.frechet() > 0 && r.frechet() < 3 * r.frechetFloor(), r.frechet() + " vs floor " + r.frechetFloor());
+        assertTrue(text.contains("Fréchet distance"), text);
     }
 
     @Test
