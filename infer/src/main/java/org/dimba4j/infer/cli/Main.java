@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 OptimizerStepsCommand.class,
                 CacheCommand.class,
+                DatasetCommand.class,
+                EvalCommand.class,
         })
 public final class Main implements Runnable {
 
