@@ -2,6 +2,7 @@ package org.dimba4j.model.dimba;
 
 import org.dimba4j.io.safetensors.SafetensorsFile;
 import org.dimba4j.kernels.Tensor;
+import org.dimba4j.model.InitStats;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -58,21 +59,8 @@ class DimbaInitTest {
             for (String n : f.names()) {
                 if (!n.startsWith("stats.")) continue;
                 String name = n.substring(6);
-                float[] o = f.get(n).toFloatArray();
-                double[] m = stats(mine.get(name).toFloatArray());
-                int size = Math.toIntExact(mine.get(name).numel());
-                assertEquals(o[4], m[4], 1e-6, name + ": fraction of zeros");
-                if (o[1] == 0 || f.names().contains("exact." + name)) continue; // constants: compared exactly above
-                double sd = o[1];
-                assertEquals(1, m[1] / sd, 5 / Math.sqrt(size), name + ": std " + m[1] + " vs official " + sd);
-                assertEquals(o[0], m[0], 5 * Math.sqrt(2) * sd / Math.sqrt(size) + 1e-7, name + ": mean");
-                boolean uniform = o[5] < 2.2;
-                if (uniform) { // the bound decides the distribution: the extremes sit at it
-                    double tol = size < 256 ? 0.2 : 0.05;
-                    assertEquals(1, m[3] / o[3], tol, name + ": max " + m[3] + " vs official " + o[3]);
-                    assertEquals(1, m[2] / o[2], tol, name + ": min " + m[2] + " vs official " + o[2]);
-                }
-                if (size >= 1000) assertEquals(o[5], m[5], 0.6, name + ": kurtosis (uniform 1.8, normal 3)");
+                if (f.names().contains("exact." + name)) continue; // compared exactly above
+                InitStats.assertSameDistribution(name, f.get(n).toFloatArray(), mine.get(name).toFloatArray());
                 checked++;
             }
         }
@@ -96,25 +84,5 @@ class DimbaInitTest {
         Map<String, Tensor> m = DimbaInit.initialise(CONFIG, 0, false);
         assertTrue(m.keySet().stream().noneMatch(k -> k.startsWith("mamba_blocks.")));
         assertEquals(DimbaKeys.expected(CONFIG, false).keySet(), m.keySet());
-    }
-
-    /** mean, std (population), min, max, fraction of zeros, kurtosis: as the fixture script computes them. */
-    private static double[] stats(float[] x) {
-        double s = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, zeros = 0;
-        for (float v : x) {
-            s += v;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-            if (v == 0) zeros++;
-        }
-        double mean = s / x.length, m2 = 0, m4 = 0;
-        for (float v : x) {
-            double d = v - mean;
-            m2 += d * d;
-            m4 += d * d * d * d;
-        }
-        m2 /= x.length;
-        m4 /= x.length;
-        return new double[] {mean, Math.sqrt(m2), min, max, zeros / x.length, m2 > 0 ? m4 / (m2 * m2) : 0};
     }
 }
