@@ -7,6 +7,7 @@ import org.dimba4j.train.data.TrainingDataSets;
 import org.dimba4j.train.optim.Optimizer;
 import org.dimba4j.train.optim.OptimizerSettings;
 import org.dimba4j.train.optim.Optimizers;
+import org.dimba4j.train.run.InitialWeights;
 import org.dimba4j.train.run.RunSettings;
 import org.dimba4j.train.run.TrainingRun;
 import picocli.CommandLine;
@@ -101,7 +102,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--stage", paramLabel = "STAGE", defaultValue = "pretrain", description = "pretrain, quality-tune or adapt-resolution (default: ${DEFAULT-VALUE})")
     String stage;
 
-    @Option(names = "--init", paramLabel = "pretrained|random", defaultValue = "pretrained", description = "start from the model's weights (default) or only its config")
+    @Option(names = "--init", paramLabel = "pretrained|random", defaultValue = "pretrained", description = "start from the model's weights (default) or, with random, only its transformer config with the "
+            + "official initialisation drawn from --seed (kept in RUN/init/transformer)")
     String init;
 
     @Option(names = "--grad-checkpointing", description = "recompute each Dimba block in the backward instead of keeping "
@@ -125,6 +127,11 @@ public final class TrainCommand implements Callable<Integer> {
                     settings.model(), examples.description(), examples.size(), settings.steps(), settings.batch(),
                     settings.optimizer(), settings.lr(), be.name());
             TrainingRun run = new TrainingRun(settings, runDir, examples, opt, be, err).withGradCheckpointing(gradCheckpointing);
+            if (!resuming && init.equals("random")) {
+                // only transformer/config.json of --model counts: RUN/init/transformer is where the run starts
+                Path t = InitialWeights.write(runDir, Path.of(settings.model()).resolve("transformer/config.json"), settings.seed());
+                err.println("[dimba4j] train: --init random: the official initialisation from seed " + settings.seed() + " in " + t);
+            }
             Path last;
             if (settings.evalData() != null) {
                 try (TrainingData held = TrainingDataSets.open(Path.of(settings.evalData()), Path.of(settings.model()), be, false)) {
@@ -165,9 +172,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--stage " + stage
                     + ": only pretrain and quality-tune are implemented in this build (adapt-resolution is not yet)");
         }
-        if (!init.equals("pretrained")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--init " + init
-                    + ": only 'pretrained' is implemented in this build (the official random initialisation is not yet)");
+        if (!init.equals("pretrained") && !init.equals("random")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--init " + init + ": expected pretrained or random");
         }
         String opt = optimizer.toLowerCase(Locale.ROOT);
         if (!opt.equals("came") && !opt.equals("adamw")) {

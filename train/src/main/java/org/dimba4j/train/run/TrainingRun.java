@@ -166,7 +166,9 @@ public final class TrainingRun {
     }
 
     private Parameters startingWeights() {
-        try (TensorSource src = Checkpoints.open(modelDir().resolve("transformer"))) {
+        // --init random: the run's own RUN/init/transformer, else the model folder's weights
+        Path transformer = InitialWeights.find(runDir).orElse(modelDir().resolve("transformer"));
+        try (TensorSource src = Checkpoints.open(transformer)) {
             return Parameters.copyOf(src, be);
         }
     }
