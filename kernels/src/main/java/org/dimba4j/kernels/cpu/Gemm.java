@@ -135,8 +135,9 @@ final class Gemm {
     }
 
     /**
-     * Rows or column panels, whichever splits into THREADS more equal shares. On a tie: rows for a packed B (A is
-     * then packed once and nothing else is shared), columns otherwise (rows would first pack all of B, one more join).
+     * Rows or column panels, whichever splits into THREADS more equal shares. With a packed B, rows also when they
+     * balance within 2% as well: every thread then packs only its rows of A (a column split packs all of A in each
+     * thread) and reads the shared B. Otherwise columns on a tie (rows would first pack all of B, one more join).
      */
     private static boolean splitByRows(int m, int panels, boolean rowsOnTie) {
         int t = Parallel.threads(), rowTiles = (m + MR - 1) / MR;
@@ -144,7 +145,7 @@ final class Gemm {
         if (SPLIT.equals("rows")) return true;
         if (SPLIT.equals("columns")) return false;
         double rows = rowTiles / (double) (t * ((rowTiles + t - 1) / t)), cols = panels / (double) (t * ((panels + t - 1) / t));
-        return rowsOnTie ? rows >= cols : rows > cols;
+        return rowsOnTie ? rows >= cols - 0.02 : rows > cols;
     }
 
     /**
