@@ -111,7 +111,7 @@ final class Parallel {
 
     /** Splits [0, n) into at most {@link #threads} contiguous chunks (multiples of {@code grain}) when work is large. */
     static void forRange(int n, int grain, long work, RangeBody body) {
-        int chunks = work < 200_000 ? 1 : Math.min(threads(), Math.max(1, (n + grain - 1) / grain));
+        int chunks = chunks(n, grain, work);
         if (chunks <= 1) {
             body.run(0, n);
             return;
@@ -122,6 +122,11 @@ final class Parallel {
             int s = Math.min(n, u0 * grain), e = Math.min(n, u1 * grain);
             if (s < e) body.run(s, e);
         });
+    }
+
+    /** How many tasks {@link #forRange} splits [0, n) into. */
+    static int chunks(int n, int grain, long work) {
+        return work < 200_000 ? 1 : Math.min(threads(), Math.max(1, (n + grain - 1) / grain));
     }
 
     @FunctionalInterface
