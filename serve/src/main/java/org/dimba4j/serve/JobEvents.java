@@ -38,7 +38,7 @@ final class JobEvents implements Job.Listener {
 
     /**
      * Writes the job's current state, then each change until it ends (the last update is terminal); a heartbeat
-     * every {@code heartbeatMillis} without news.
+     * at least every {@code heartbeatMillis}.
      */
     static void pump(Job job, Sink sink, long heartbeatMillis) throws IOException, InterruptedException {
         JobEvents events = new JobEvents();
@@ -46,6 +46,7 @@ final class JobEvents implements Job.Listener {
         try {
             JobState seen = job.state();
             sink.update(job);
+            long lastBeat = System.nanoTime();
             while (!seen.terminal()) {
                 boolean changed;
                 Preview p;
@@ -60,8 +61,12 @@ final class JobEvents implements Job.Listener {
                 if (changed) {
                     seen = job.state();
                     sink.update(job);
-                } else if (p == null) {
+                }
+                // also while updates flow: a sink may write nothing for them, and only writes find a client gone
+                long now = System.nanoTime();
+                if (now - lastBeat >= heartbeatMillis * 1_000_000L) {
                     sink.heartbeat();
+                    lastBeat = now;
                 }
             }
         } finally {
