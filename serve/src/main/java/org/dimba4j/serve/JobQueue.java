@@ -85,6 +85,11 @@ public final class JobQueue implements AutoCloseable {
         return completed;
     }
 
+    /** Jobs held (waiting, running and finished): at most capacity + 1 + {@link #KEEP_FINISHED}. */
+    public synchronized int retainedCount() {
+        return jobs.size();
+    }
+
     /**
      * Cancels a job: a queued one ends at once, a running one at its next step. Returns false when it had already
      * ended.
