@@ -16,9 +16,11 @@ import java.util.Locale;
 public record Limits(int maxSide, int maxSteps, int maxImages, int maxPromptChars, long memoryBudget) {
 
     public Limits {
-        if (maxSide < 8 || maxSteps < 1 || maxImages < 1 || maxPromptChars < 1 || memoryBudget < 1) {
-            throw new IllegalArgumentException("limits must be positive (max-size at least 8): " + this);
-        }
+        if (maxSide < 8) throw new IllegalArgumentException("--max-size must be at least 8, got " + maxSide);
+        if (maxSteps < 1) throw new IllegalArgumentException("--max-steps must be at least 1, got " + maxSteps);
+        if (maxImages < 1) throw new IllegalArgumentException("--max-images must be at least 1, got " + maxImages);
+        if (maxPromptChars < 1) throw new IllegalArgumentException("--max-prompt-chars must be at least 1, got " + maxPromptChars);
+        if (memoryBudget < 1) throw new IllegalArgumentException("--max-memory must be positive, got " + memoryBudget);
     }
 
     /** Throws {@link BadRequestException} naming the first field out of range. */

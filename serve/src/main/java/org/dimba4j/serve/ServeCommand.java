@@ -61,10 +61,15 @@ public final class ServeCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter err = spec.commandLine().getErr();
-        // options first, so a typo costs nothing: the model loads only after they all check out
+        // options first, so a typo costs nothing: the model loads only after they all check out (usage errors: exit 2)
         Long memory = maxMemory == null ? null : parseBytes(maxMemory);
-        ServeOptions probe = new ServeOptions(host, port, apiKey, corsOrigin, queue,
-                new Limits(maxSize, maxSteps, maxImages, maxPromptChars, memory == null ? 1 : memory), 1000);
+        ServeOptions probe;
+        try {
+            probe = new ServeOptions(host, port, apiKey, corsOrigin, queue,
+                    new Limits(maxSize, maxSteps, maxImages, maxPromptChars, memory == null ? 1 : memory), 1000);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         Path dir = model != null ? model : ModelHome.defaultModel();
         try (PipelineImageGenerator generator = PipelineImageGenerator.load(dir, device)) {
             long budget = memory != null ? memory : heapLeft();
@@ -99,7 +104,7 @@ public final class ServeCommand implements Runnable {
         return Math.max(1, (long) ((rt.maxMemory() - used) * 0.8));
     }
 
-    static long parseBytes(String s) {
+    private long parseBytes(String s) {
         String t = s.strip().toLowerCase(Locale.ROOT);
         long unit = 1;
         if (t.endsWith("g")) unit = 1L << 30;
@@ -112,7 +117,7 @@ public final class ServeCommand implements Runnable {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new CommandLine.ParameterException(new CommandLine(new ServeCommand()),
+        throw new CommandLine.ParameterException(spec.commandLine(),
                 "--max-memory '" + s + "' must be a positive size such as 6g, 512m or 1048576");
     }
 
