@@ -70,6 +70,13 @@ public final class Job {
 
     public String error() { return error; }
 
+    /** Bytes of the result PNGs held. */
+    long imageBytes() {
+        long n = 0;
+        for (byte[] p : images) n += p.length;
+        return n;
+    }
+
     public int position() { return position; }
 
     public double stepSeconds() { return stepSeconds; }

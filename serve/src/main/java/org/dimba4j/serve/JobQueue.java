@@ -22,6 +22,8 @@ import java.util.concurrent.CancellationException;
 public final class JobQueue implements AutoCloseable {
     /** Finished jobs (with their PNGs) kept for GET /api/jobs/{id}. */
     static final int KEEP_FINISHED = 64;
+    /** ... and at most this many bytes of their PNGs (64 jobs of four 1024-px images would be ~800 MB). */
+    static final long KEEP_BYTES = 256L << 20;
     private static final System.Logger LOG = System.getLogger("dimba4j.serve");
 
     private final ImageGenerator generator;
@@ -135,15 +137,25 @@ public final class JobQueue implements AutoCloseable {
         for (Job w : waiting) w.position(p++);
     }
 
-    /** Keeps at most {@link #KEEP_FINISHED} finished jobs, forgetting the oldest. */
+    /**
+     * Keeps at most {@link #KEEP_FINISHED} finished jobs holding at most {@link #KEEP_BYTES} of PNGs, forgetting
+     * the oldest first (a client still waiting on one holds its own reference).
+     */
     private void retire(Job job) {
         int finished = 0;
-        for (Job j : jobs.values()) if (j.state().terminal() || j == job) finished++;
-        for (Iterator<Job> it = jobs.values().iterator(); it.hasNext() && finished > KEEP_FINISHED; ) {
+        long bytes = 0;
+        for (Job j : jobs.values()) {
+            if (j.state().terminal() || j == job) {
+                finished++;
+                bytes += j.imageBytes();
+            }
+        }
+        for (Iterator<Job> it = jobs.values().iterator(); it.hasNext() && (finished > KEEP_FINISHED || bytes > KEEP_BYTES); ) {
             Job j = it.next();
             if (j != job && j.state().terminal()) {
                 it.remove();
                 finished--;
+                bytes -= j.imageBytes();
             }
         }
     }
