@@ -48,6 +48,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         // one rule (Cli): usage errors exit 2, failures of the work exit 1; both print one line
+        for (SubcommandProvider p : java.util.ServiceLoader.load(SubcommandProvider.class)) cl.addSubcommand(p.command());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             line.getErr().println("dimba: error: " + Cli.message(ex));
             if (System.getenv("DIMBA_DEBUG") != null) ex.printStackTrace(line.getErr());
