@@ -183,19 +183,24 @@ public final class DimbaPipeline implements AutoCloseable {
     }
 
     private void run(GenerationJob job, ProgressListener listener, long queued) {
+        // pending drops before the outcome is published, so a caller that sees its result also sees the count without it
+        GenerationResult result = null;
+        Throwable failure = null;
         try {
             if (job.token().isCancelled()) {
-                job.fail(new CancellationException("cancelled while queued"));
-                return;
+                failure = new CancellationException("cancelled while queued");
+            } else {
+                double queueSeconds = (System.nanoTime() - queued) / 1e9;
+                listener.onStart(job.request());
+                result = onPool(pool, () -> generateHere(job.request(), listener, job.token(), queueSeconds));
             }
-            double queueSeconds = (System.nanoTime() - queued) / 1e9;
-            listener.onStart(job.request());
-            job.complete(onPool(pool, () -> generateHere(job.request(), listener, job.token(), queueSeconds)));
         } catch (Throwable t) { // OutOfMemoryError included: the device thread lives on for the next request
-            job.fail(t);
+            failure = t;
         } finally {
             pending.decrementAndGet();
         }
+        if (failure != null) job.fail(failure);
+        else job.complete(result);
     }
 
     private GenerationResult generateHere(GenerationRequest req, ProgressListener listener, CancellationToken cancel,
