@@ -99,6 +99,7 @@ final class OpenAiApi {
             JobEvents.pump(job, new JobEvents.Sink() {
                 @Override
                 public void update(Job j) throws IOException {
+                    sse.checkClient();
                     if (!j.state().terminal()) return;
                     if (j.state() != JobState.DONE) {
                         sse.event("error", Map.of("type", "error", "error", Map.of("message", "job " + j.id() + " "

@@ -8,13 +8,16 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A server-sent-events response written by hand on the servlet stream: the request is checked (404, 400) before
- * the 200 and the stream headers go out, and a write to a client that left fails here, which is how a streaming
- * request notices the disconnect and cancels its job.
+ * the 200 and the stream headers go out. A client that left is found by looking at the socket before each write
+ * ({@link ClientWatch}, as for blocking requests), not only when a write fails: TCP accepts the first write after a
+ * hang-up, so a short job could otherwise end before its stream noticed.
  */
 final class SseStream {
     private final OutputStream out;
+    private final ClientWatch watch;
 
     SseStream(Context ctx) throws IOException {
+        watch = new ClientWatch(ctx);
         var res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream");
@@ -27,6 +30,7 @@ final class SseStream {
 
     /** One event: {@code event: NAME} and its JSON on one {@code data:} line. */
     void event(String name, Object data) throws IOException {
+        checkClient();
         String text = "event: " + name + "\ndata: " + Json.write(data) + "\n\n";
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
@@ -34,7 +38,13 @@ final class SseStream {
 
     /** A comment line: keeps proxies from timing out and finds a client that left. */
     void heartbeat() throws IOException {
+        checkClient();
         out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /** Throws when the client has closed its connection, for sinks that write nothing on some updates. */
+    void checkClient() throws IOException {
+        if (watch.gone()) throw new IOException("the client closed its connection");
     }
 }
