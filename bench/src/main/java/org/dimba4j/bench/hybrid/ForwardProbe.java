@@ -15,6 +15,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import static org.dimba4j.bench.SyntheticForward.randn;
+import static org.dimba4j.bench.SyntheticForward.requireFinite;
+
 /**
  * Runs in a fresh JVM, started by {@link HybridVsAttention} once per (width, variant, tokens): builds the model with
  * random weights, runs warm-up forwards and timed ones (batch 1, CPU backend), and prints one {@link Measurement}
@@ -71,7 +74,7 @@ public final class ForwardProbe {
             long rssBefore = ProcStatus.rss();
             for (int i = 0; i < warmup; i++) {
                 long t0 = System.nanoTime();
-                check(model.forward(warmX, t, y, mask));
+                requireFinite(model.forward(warmX, t, y, mask));
                 System.err.printf("  %s %s %d tokens: warm-up on %d tokens %.3f s%n", width, variant.label, tokens,
                         warmSide * warmSide / 4, (System.nanoTime() - t0) / 1e9);
             }
@@ -84,7 +87,7 @@ public final class ForwardProbe {
                 long heapBefore = heapPools.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
                 heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
                 long t0 = System.nanoTime();
-                check(model.forward(x, t, y, mask));
+                requireFinite(model.forward(x, t, y, mask));
                 seconds[i] = (System.nanoTime() - t0) / 1e9;
                 long peak = heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
                 heapPeak = Math.max(heapPeak, peak - heapBefore);
@@ -94,20 +97,5 @@ public final class ForwardProbe {
             return new Measurement(width, variant.label, tokens, hidden, depth, parameters, hwm - rssBefore, hwm,
                     heapPeak, seconds);
         }
-    }
-
-    /** A forward whose output is not finite would time a broken network; fail instead. */
-    private static void check(Tensor out) {
-        for (float v : out.toFloatArray()) {
-            if (!Float.isFinite(v)) throw new IllegalStateException("forward produced a non-finite value: " + v);
-        }
-    }
-
-    private static Tensor randn(SplittableRandom rnd, int... shape) {
-        int n = 1;
-        for (int d : shape) n *= d;
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) rnd.nextGaussian();
-        return Tensor.of(v, shape);
     }
 }

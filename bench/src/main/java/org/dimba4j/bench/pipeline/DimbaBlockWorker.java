@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import static org.dimba4j.bench.SyntheticForward.randn;
+import static org.dimba4j.bench.SyntheticForward.requireFinite;
+
 /**
  * The Java side of {@code bench/block-vs-official.sh}: the seconds of one Dimba block (a DimbaBlock and the Mamba
  * layer after it) at Dimba-L/512 shapes, batch 2 (one CFG step): hidden 1152, 16 heads, 1024 image tokens, 300
@@ -61,10 +64,10 @@ public final class DimbaBlockWorker {
         Tensor mask = Tensor.of(ones, BATCH, CAPTION_TOKENS);
         try (Dimba loaded = Dimba.load(transformer, be)) {
             Dimba model = loaded.withBlockRunner(timed);
-            for (int i = 0; i < WARMUP; i++) check(model.forward(x, t, y, mask));
+            for (int i = 0; i < WARMUP; i++) requireFinite(model.forward(x, t, y, mask));
             if (reps > 0) {
                 blockSeconds.clear();
-                for (int i = 0; i < reps; i++) check(model.forward(x, t, y, mask));
+                for (int i = 0; i < reps; i++) requireFinite(model.forward(x, t, y, mask));
                 for (int i = 0; i < blockSeconds.size(); i++) System.out.printf("block %d of forward %d: %.3f s%n", i % depth, i / depth, blockSeconds.get(i));
                 System.out.printf("median %.4f s per block (Dimba-L/512, batch %d, %d caption tokens, %d threads)%n",
                         median(blockSeconds), BATCH, CAPTION_TOKENS, Runtime.getRuntime().availableProcessors());
@@ -77,7 +80,7 @@ public final class DimbaBlockWorker {
                 if (line.isBlank()) continue;
                 int n = Integer.parseInt(line.trim());
                 blockSeconds.clear();
-                for (int i = 0; i < n; i++) check(model.forward(x, t, y, mask));
+                for (int i = 0; i < n; i++) requireFinite(model.forward(x, t, y, mask));
                 System.out.println(median(blockSeconds));
                 System.out.flush();
             }
@@ -101,20 +104,5 @@ public final class DimbaBlockWorker {
     private static double median(List<Double> v) {
         double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return s.length == 0 ? Double.NaN : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    /** A forward whose output is not finite would time a broken network; fail instead. */
-    private static void check(Tensor out) {
-        for (float v : out.toFloatArray()) {
-            if (!Float.isFinite(v)) throw new IllegalStateException("forward produced a non-finite value: " + v);
-        }
-    }
-
-    private static Tensor randn(SplittableRandom rnd, int... shape) {
-        int n = 1;
-        for (int d : shape) n *= d;
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) rnd.nextGaussian();
-        return Tensor.of(v, shape);
     }
 }
