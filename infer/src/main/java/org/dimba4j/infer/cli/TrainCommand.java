@@ -132,16 +132,13 @@ public final class TrainCommand implements Callable<Integer> {
                 Path t = InitialWeights.write(runDir, Path.of(settings.model()).resolve("transformer/config.json"), settings.seed());
                 err.println("[dimba4j] train: --init random: the official initialisation from seed " + settings.seed() + " in " + t);
             }
-            Path last;
-            if (settings.evalData() != null) {
-                try (TrainingData held = TrainingDataSets.open(Path.of(settings.evalData()), Path.of(settings.model()), be, false)) {
-                    run.withEvalData(held);
-                    last = resuming ? run.resume() : run.start();
-                }
-            } else {
-                last = resuming ? run.resume() : run.start();
+            // a null resource is allowed and skipped: runs without --eval-data open nothing more
+            try (TrainingData held = settings.evalData() == null ? null
+                    : TrainingDataSets.open(Path.of(settings.evalData()), Path.of(settings.model()), be, false)) {
+                if (held != null) run.withEvalData(held);
+                Path last = resuming ? run.resume() : run.start();
+                err.println("[dimba4j] train: done; the weights are in " + last + " (dimba generate --model " + last + ")");
             }
-            err.println("[dimba4j] train: done; the weights are in " + last + " (dimba generate --model " + last + ")");
         }
         return 0;
     }
