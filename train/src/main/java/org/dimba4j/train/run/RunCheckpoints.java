@@ -87,19 +87,9 @@ public final class RunCheckpoints {
         Path aside = dir.resolve("step-" + step + ".tmp"), target = folder(step);
         try {
             deleteTree(aside); // a leftover of a run that died while writing this step
-            Files.createDirectories(aside.resolve("transformer"));
+            writeModelFolder(aside, sourceModel, transformerConfig, weights);
             Files.createDirectories(aside.resolve("trainer"));
-            for (String part : MODEL_PARTS) {
-                Path src = sourceModel.resolve(part);
-                if (Files.exists(src)) linkTree(src, aside.resolve(part));
-            }
-            Files.copy(transformerConfig, aside.resolve("transformer/config.json"));
-            SafetensorsWriter.write(aside.resolve("transformer/" + WEIGHTS), weights, Map.of("format", "pt"));
-            if (emaWeights != null) {
-                Files.createDirectories(aside.resolve(EMA));
-                Files.copy(transformerConfig, aside.resolve(EMA + "/config.json"));
-                SafetensorsWriter.write(aside.resolve(EMA + "/" + WEIGHTS), emaWeights, Map.of("format", "pt"));
-            }
+            if (emaWeights != null) writeTransformer(aside.resolve(EMA), transformerConfig, emaWeights);
             SafetensorsWriter.write(aside.resolve("trainer/" + OPTIMIZER), optimizer.tensors().isEmpty()
                     ? Map.of() : new java.util.TreeMap<>(optimizer.tensors()), Map.of("optimizer", optimizer.optimizer()));
             state.write(aside.resolve("trainer"));
@@ -133,13 +123,7 @@ public final class RunCheckpoints {
                 gone = runDir.resolve("best.removed.tmp");
         try {
             deleteTree(aside);
-            Files.createDirectories(aside.resolve("transformer"));
-            for (String part : MODEL_PARTS) {
-                Path src = sourceModel.resolve(part);
-                if (Files.exists(src)) linkTree(src, aside.resolve(part));
-            }
-            Files.copy(transformerConfig, aside.resolve("transformer/config.json"));
-            SafetensorsWriter.write(aside.resolve("transformer/" + WEIGHTS), weights, Map.of("format", "pt"));
+            writeModelFolder(aside, sourceModel, transformerConfig, weights);
             Files.writeString(aside.resolve("eval.json"), evalJson);
             syncTree(aside);
             deleteTree(gone);
@@ -151,6 +135,23 @@ public final class RunCheckpoints {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
         return target;
+    }
+
+    /** A model folder in {@code folder}: the source model's parts other than the transformer, linked, and these weights. */
+    private static void writeModelFolder(Path folder, Path sourceModel, Path transformerConfig, Map<String, Tensor> weights)
+            throws IOException {
+        writeTransformer(folder.resolve("transformer"), transformerConfig, weights);
+        for (String part : MODEL_PARTS) {
+            Path src = sourceModel.resolve(part);
+            if (Files.exists(src)) linkTree(src, folder.resolve(part));
+        }
+    }
+
+    /** A transformer folder that loads on its own: the config and the weights. */
+    private static void writeTransformer(Path folder, Path transformerConfig, Map<String, Tensor> weights) throws IOException {
+        Files.createDirectories(folder);
+        Files.copy(transformerConfig, folder.resolve("config.json"));
+        SafetensorsWriter.write(folder.resolve(WEIGHTS), weights, Map.of("format", "pt"));
     }
 
     /**

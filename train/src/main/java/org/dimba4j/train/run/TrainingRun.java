@@ -94,6 +94,11 @@ public final class TrainingRun {
         }
         checkEvalData();
         settings.write(runDir);
+        return fromStepZero();
+    }
+
+    /** Step 0: the logs emptied, the starting weights, and a fresh EMA of them. */
+    private Path fromStepZero() {
         log.truncateAfter(0);
         EvalLog.truncateAfter(runDir, 0);
         Parameters start = startingWeights();
@@ -123,10 +128,7 @@ public final class TrainingRun {
         settings.write(runDir);
         if (newest.isEmpty()) {
             err.println("[dimba4j] train: " + runDir + " has no complete checkpoint; starting it again from step 0");
-            log.truncateAfter(0);
-            EvalLog.truncateAfter(runDir, 0);
-            Parameters start = startingWeights();
-            return loop(0, start, 0, DataPosition.START, newEma(start));
+            return fromStepZero();
         }
         int step = newest.get();
         RunCheckpoints.Loaded c = checkpoints.read(step);
@@ -222,9 +224,7 @@ public final class TrainingRun {
                 err.printf(java.util.Locale.ROOT, "[dimba4j] train: eval at step %d: loss %.6f (best %.6f at step %d)%n",
                         done, e, eval.bestLoss(), eval.bestStep());
                 if (eval.bestStep() == done) {
-                    Map<String, Tensor> host = new LinkedHashMap<>();
-                    params.asMap().forEach((n, t) -> host.put(n, be.download(t)));
-                    checkpoints.writeBest(modelDir(), modelDir().resolve("transformer/config.json"), host,
+                    checkpoints.writeBest(modelDir(), modelDir().resolve("transformer/config.json"), hostWeights(params),
                             String.format(java.util.Locale.ROOT, "{\"step\": %d, \"eval_loss\": %s}%n", done, Double.toString(e)));
                 }
             }
@@ -243,9 +243,14 @@ public final class TrainingRun {
         return last;
     }
 
-    private Path save(int step, Parameters params, double average, DataOrder order, Ema ema, EvalState eval) {
+    private Map<String, Tensor> hostWeights(Parameters params) {
         Map<String, Tensor> host = new LinkedHashMap<>();
         params.asMap().forEach((n, t) -> host.put(n, be.download(t)));
+        return host;
+    }
+
+    private Path save(int step, Parameters params, double average, DataOrder order, Ema ema, EvalState eval) {
+        Map<String, Tensor> host = hostWeights(params);
         DataPosition pos = order.position();
         var opt = optimizer.state();
         TrainerState state = new TrainerState(step, pos.epoch(), pos.offset(), settings.seed(), average, opt.optimizer(), opt.scalars(),
