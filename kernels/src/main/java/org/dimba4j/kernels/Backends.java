@@ -4,11 +4,15 @@ import org.dimba4j.kernels.cpu.CpuBackend;
 import org.dimba4j.kernels.opencl.OpenClBackend;
 import org.dimba4j.kernels.opencl.OpenClDevices;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /** The one place a backend is chosen: "cpu", "opencl" or "auto". Logs its choice to stderr. */
 public final class Backends {
+    /** The names {@link #select} takes. */
+    public static final List<String> DEVICES = List.of("cpu", "opencl", "auto");
+
     private Backends() {}
 
     public static Backend cpu() {

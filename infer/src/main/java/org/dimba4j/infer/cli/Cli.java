@@ -1,9 +1,9 @@
 package org.dimba4j.infer.cli;
 
 import org.dimba4j.infer.InvalidRequestException;
+import org.dimba4j.kernels.Backends;
 
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The command line's one rule for failures: exit 2 when the command line is wrong (picocli's parse errors, and
@@ -14,7 +14,6 @@ import java.util.Set;
 final class Cli {
     static final int USAGE = 2;
     static final int FAILURE = 1;
-    private static final Set<String> DEVICES = Set.of("cpu", "opencl", "auto");
 
     private Cli() {}
 
@@ -26,7 +25,7 @@ final class Cli {
 
     /** Checks a --device value before anything is loaded. */
     static String device(String device) {
-        if (device == null || !DEVICES.contains(device.toLowerCase(Locale.ROOT))) {
+        if (device == null || !Backends.DEVICES.contains(device.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("--device '" + device + "' is unknown (expected cpu, opencl or auto)");
         }
         return device;
