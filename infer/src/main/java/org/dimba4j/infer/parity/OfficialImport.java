@@ -1,5 +1,6 @@
 package org.dimba4j.infer.parity;
 
+import org.dimba4j.io.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -213,9 +214,8 @@ public final class OfficialImport {
     }
 
     private static void deleteTree(Path p) {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+        try {
+            FileTrees.delete(p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + p, e);
         }

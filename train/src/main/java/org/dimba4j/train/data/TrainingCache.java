@@ -1,5 +1,6 @@
 package org.dimba4j.train.data;
 
+import org.dimba4j.io.FileTrees;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -45,7 +45,7 @@ public final class TrainingCache {
         Path abs = out.toAbsolutePath();
         Path aside = abs.resolveSibling("." + abs.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
-            deleteTree(aside);
+            FileTrees.delete(aside);
             Files.createDirectories(aside);
             ObjectNode index = JSON.createObjectNode();
             index.put("format", FORMAT).put("version", 1).put("size", data.size()).put("shard_size", shardSize)
@@ -79,7 +79,7 @@ public final class TrainingCache {
             throw new UncheckedIOException("cannot write cache " + out + ": " + e.getMessage(), e);
         } finally {
             try {
-                deleteTree(aside);
+                FileTrees.delete(aside);
             } catch (IOException ignored) {
                 // the leftover is a hidden .partial folder; the error that brought us here matters more
             }
@@ -124,13 +124,6 @@ public final class TrainingCache {
             return s.findAny().isEmpty();
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.dimba4j.train.run;
 
+import org.dimba4j.io.FileTrees;
 import org.dimba4j.io.safetensors.SafetensorsWriter;
 import org.dimba4j.model.dimba.DimbaConfig;
 import org.dimba4j.model.dimba.DimbaInit;
@@ -9,10 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * {@code RUN/init/transformer/}: the starting weights of a run made with {@code --init random}, the official
@@ -42,23 +41,16 @@ public final class InitialWeights {
         DimbaConfig config = DimbaConfig.load(transformerConfig);
         Path aside = runDir.resolve(FOLDER + ".tmp"), target = runDir.resolve(FOLDER);
         try {
-            delete(aside);
+            FileTrees.delete(aside);
             Path t = Files.createDirectories(aside.resolve("transformer"));
             Files.copy(transformerConfig, t.resolve("config.json"));
             SafetensorsWriter.write(t.resolve("model.safetensors"), DimbaInit.initialise(config, seed),
                     Map.of("dimba4j.init", "official initialisation (DimbaInit), seed " + seed));
-            delete(target); // an earlier start that died before train.json: same config and seed, same weights
+            FileTrees.delete(target); // an earlier start that died before train.json: same config and seed, same weights
             Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the initial weights in " + target + ": " + e.getMessage(), e);
         }
         return target.resolve("transformer");
-    }
-
-    private static void delete(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package org.dimba4j.train.run;
 
+import org.dimba4j.io.FileTrees;
 import org.dimba4j.io.TensorSource;
 import org.dimba4j.io.safetensors.SafetensorsFile;
 import org.dimba4j.io.safetensors.SafetensorsWriter;
@@ -86,7 +87,7 @@ public final class RunCheckpoints {
                       Map<String, Tensor> emaWeights, OptimizerState optimizer, TrainerState state, int keepLast) {
         Path aside = dir.resolve("step-" + step + ".tmp"), target = folder(step);
         try {
-            deleteTree(aside); // a leftover of a run that died while writing this step
+            FileTrees.delete(aside); // a leftover of a run that died while writing this step
             writeModelFolder(aside, sourceModel, transformerConfig, weights);
             Files.createDirectories(aside.resolve("trainer"));
             if (emaWeights != null) writeTransformer(aside.resolve(EMA), transformerConfig, emaWeights);
@@ -122,15 +123,15 @@ public final class RunCheckpoints {
         Path runDir = dir.getParent(), aside = runDir.resolve("best.tmp"), target = runDir.resolve("best"),
                 gone = runDir.resolve("best.removed.tmp");
         try {
-            deleteTree(aside);
+            FileTrees.delete(aside);
             writeModelFolder(aside, sourceModel, transformerConfig, weights);
             Files.writeString(aside.resolve("eval.json"), evalJson);
             syncTree(aside);
-            deleteTree(gone);
+            FileTrees.delete(gone);
             if (Files.exists(target)) Files.move(target, gone, StandardCopyOption.ATOMIC_MOVE);
             Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
             sync(runDir);
-            deleteTree(gone);
+            FileTrees.delete(gone);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
@@ -160,16 +161,16 @@ public final class RunCheckpoints {
      */
     private void remove(Path checkpoint) throws IOException {
         Path gone = dir.resolve(checkpoint.getFileName() + ".removed.tmp");
-        deleteTree(gone);
+        FileTrees.delete(gone);
         Files.move(checkpoint, gone, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(gone);
+        FileTrees.delete(gone);
     }
 
     /** Removes {@code *.tmp} folders left by a process that died while writing or removing a checkpoint. */
     public void removeUnfinished() {
         if (!Files.isDirectory(dir)) return;
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) deleteTree(p);
+            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) FileTrees.delete(p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean " + dir + ": " + e.getMessage(), e);
         }
@@ -236,13 +237,6 @@ public final class RunCheckpoints {
             ch.force(true);
         } catch (IOException e) {
             if (!Files.isDirectory(p)) throw e; // some file systems refuse to open folders; files must sync
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path c : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(c);
         }
     }
 }

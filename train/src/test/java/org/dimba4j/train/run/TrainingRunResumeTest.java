@@ -122,7 +122,7 @@ class TrainingRunResumeTest {
         Path dir = tmp.resolve("older");
         RunFixtures.run(RunFixtures.settings(STEPS), dir, RunFixtures.quiet()).start();
         // as if the process had died after logging step 8 but before saving anything after step 4
-        for (int s : List.of(6, 8)) RunCheckpoints.deleteTree(dir.resolve("checkpoints/step-" + s));
+        for (int s : List.of(6, 8)) org.dimba4j.io.FileTrees.delete(dir.resolve("checkpoints/step-" + s));
         RunFixtures.run(RunFixtures.settings(STEPS), dir, RunFixtures.quiet()).resume();
         assertArrayEquals(RunFixtures.weights(straight.resolve("checkpoints/step-8")),
                 RunFixtures.weights(dir.resolve("checkpoints/step-8")));

@@ -1,5 +1,6 @@
 package org.dimba4j.train.data.shapes;
 
+import org.dimba4j.io.FileTrees;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.dimba4j.io.image.Png;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -49,7 +49,7 @@ public final class ShapesDatasetWriter {
         if (Files.exists(target)) throw new IllegalArgumentException("output folder " + dir + " already exists (choose a new one)");
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
             Files.createDirectories(tmp);
             ShapesExample[] examples = new ShapesExample[count];
             IntStream.range(0, count).parallel().forEach(i -> {
@@ -78,7 +78,7 @@ public final class ShapesDatasetWriter {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             try {
-                deleteTree(tmp);
+                FileTrees.delete(tmp);
             } catch (IOException ignored) {
                 // the first error is the one to report
             }
@@ -99,12 +99,5 @@ public final class ShapesDatasetWriter {
             throw new UncheckedIOException(e);
         }
         return sb.toString();
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-        }
     }
 }
