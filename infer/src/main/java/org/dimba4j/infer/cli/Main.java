@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 OptimizerStepsCommand.class,
                 CacheCommand.class,
+                InitModelCommand.class,
         })
 public final class Main implements Runnable {
 
