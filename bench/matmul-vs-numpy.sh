@@ -3,7 +3,7 @@
 # M=N=K=1024, M=1024,K=1152,N=4608 and the Dimba-L linear shapes (2048x1152 x 1152x3456/4608, 300x4096 x 4096x1152). NumPy runs twice: OpenBLAS's default core detection and
 # OPENBLAS_CORETYPE=SkylakeX (AVX-512 kernels; older OpenBLAS builds detect Zen as Haswell and run AVX2).
 # Usage: bench/matmul-vs-numpy.sh [ROUNDS]   (DIMBA_PYTHON=/path/to/python picks the venv, default /work/venv;
-#        BENCH_THREADS=N runs both sides on N threads, default all cores; DIMBA_JAVA_OPTS adds JVM flags, e.g. -Ddimba.gemm.kc=192)
+#        BENCH_THREADS=N runs both sides on N threads, default all cores; BENCH_PAUSE=S seconds between requests (default 0.5); DIMBA_JAVA_OPTS adds JVM flags, e.g. -Ddimba.gemm.kc=192)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/tools/find-jdk.sh"

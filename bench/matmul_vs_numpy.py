@@ -1,6 +1,6 @@
 """Driver of matmul-vs-numpy.sh: interleaves rounds of dimba4j (Java) and NumPy/OpenBLAS f32 matmuls and prints
 medians. Usage: matmul_vs_numpy.py JAVA JAR PYTHON [ROUNDS]."""
-import os, statistics, subprocess, sys
+import os, statistics, subprocess, sys, time
 
 java, jar, python = sys.argv[1:4]
 rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 9
@@ -23,12 +23,16 @@ workers = [
     start('numpy (default)', [python, os.path.join(here, 'numpy_worker.py')], np_env),
     start('numpy (SkylakeX)', [python, os.path.join(here, 'numpy_worker.py')], dict(np_env, OPENBLAS_CORETYPE='SkylakeX')),
 ]
+pause = float(os.environ.get('BENCH_PAUSE', '0.5'))  # seconds between requests
 load_before = os.getloadavg()[0]
 gflops = {(w['name'], s[:3]): [] for w in workers for s in shapes}
 for r in range(rounds):
     order = workers[r % len(workers):] + workers[:r % len(workers)]  # rotate who goes first
     for m, k, n, reps in shapes:
         for w in order:
+            # OpenBLAS's idle threads spin for a while after a call (and the JVM's pool briefly too): without a pause the
+            # next worker shares the cores with them, and on 2 threads whoever follows a NumPy worker loses up to 2x
+            time.sleep(pause)
             w['proc'].stdin.write(f'{m} {k} {n} {reps}\n')
             w['proc'].stdin.flush()
             sec = float(w['proc'].stdout.readline())

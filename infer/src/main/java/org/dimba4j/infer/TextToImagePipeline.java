@@ -4,6 +4,7 @@ import org.dimba4j.io.tokenizer.SentencePieceTokenizer;
 import org.dimba4j.io.tokenizer.TokenBatch;
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
+import org.dimba4j.model.diffusion.DiffusionModel;
 import org.dimba4j.model.diffusion.Sampler;
 import org.dimba4j.model.dimba.Dimba;
 import org.dimba4j.model.dimba.DimbaConfig;
@@ -49,7 +50,7 @@ public final class TextToImagePipeline implements AutoCloseable {
     public record Result(Tensor latents, Tensor images, Long seed, PhaseTimer timer, int steps) {}
 
     /** Pictures larger than this (pixels per side) are decoded in overlapping tiles to bound memory. */
-    private static final int UNTILED_DECODE_LIMIT = 1024;
+    private static final int UNTILED_DECODE_LIMIT = RequestCheck.UNTILED_DECODE_LIMIT;
 
     private final Path modelDir;
     private final Backend backend;
@@ -95,6 +96,10 @@ public final class TextToImagePipeline implements AutoCloseable {
         return transformer.config();
     }
 
+    public org.dimba4j.model.vae.VaeConfig vaeConfig() {
+        return vae.config();
+    }
+
     public Path modelDir() {
         return modelDir;
     }
@@ -110,7 +115,17 @@ public final class TextToImagePipeline implements AutoCloseable {
     }
 
     public Result generate(GenerationRequest req, Listener listener) {
+        return generate(req, listener, new CancellationToken());
+    }
+
+    /**
+     * Runs one request on the calling thread. {@code cancel} is checked before encoding, before every denoiser
+     * evaluation, after every step and before decoding; once set, this throws {@link java.util.concurrent.CancellationException}.
+     * Not thread-safe: {@link DimbaPipeline} serialises calls.
+     */
+    public Result generate(GenerationRequest req, Listener listener, CancellationToken cancel) {
         PhaseTimer timer = new PhaseTimer();
+        cancel.throwIfCancelled();
         DimbaConfig cfg = config();
         req.checkSize(sizeMultiple());
         req.checkNoise(cfg.inChannels());
@@ -136,13 +151,18 @@ public final class TextToImagePipeline implements AutoCloseable {
 
         // 4. sampling
         Sampler sampler = req.sampler().create(req.steps(), generator);
-        ClassifierFreeGuidance model = new ClassifierFreeGuidance(transformer::forward, backend, req.sampler().guidanceForm(),
+        ClassifierFreeGuidance guided = new ClassifierFreeGuidance(transformer::forward, backend, req.sampler().guidanceForm(),
                 req.guidance(), cfg.inChannels(), cond, condMask, uncond, uncondMask);
+        DiffusionModel model = (x, t) -> {
+            cancel.throwIfCancelled();
+            return guided.predict(x, t);
+        };
         long[] stepStart = {System.nanoTime()};
         Tensor latents = sampler.sample(noise, model, (step, steps, x, denoised) -> {
             double s = (System.nanoTime() - stepStart[0]) / 1e9;
             timer.add("sample", s);
             listener.onStep(step, steps, s);
+            cancel.throwIfCancelled();
             if (req.previewEvery() > 0 && (step % req.previewEvery() == 0) && step < steps) {
                 listener.onPreview(step, decode(denoised));
             }
@@ -150,6 +170,7 @@ public final class TextToImagePipeline implements AutoCloseable {
         });
 
         // 5. decode
+        cancel.throwIfCancelled();
         Tensor images = timer.time("decode", () -> decode(latents));
         listener.onPhase("decode", timer.get("decode"));
         return new Result(latents, images, req.seed(), timer, sampler.steps());

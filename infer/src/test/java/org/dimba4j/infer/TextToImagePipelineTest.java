@@ -126,7 +126,7 @@ class TextToImagePipelineTest {
     void badSizeAndNoiseShapeAreClearErrors() {
         var e = assertThrows(IllegalArgumentException.class, () -> pipe.generate(new GenerationRequest(List.of("x"), "",
                 60, 64, 4, 4.5, SamplerChoice.DPM_SOLVER, 1L, null, 0), TextToImagePipeline.Listener.NONE));
-        assertTrue(e.getMessage().contains("--width 60 must be a positive multiple of 16"), e.getMessage());
+        assertTrue(e.getMessage().contains("width 60 must be a positive multiple of 16"), e.getMessage());
         var e2 = assertThrows(IllegalArgumentException.class, () -> pipe.generate(new GenerationRequest(List.of("x"), "",
                 64, 64, 4, 4.5, SamplerChoice.DPM_SOLVER, null, Tensor.zeros(1, 4, 4, 4), 0), TextToImagePipeline.Listener.NONE));
         assertTrue(e2.getMessage().contains("[1, 4, 4, 4], expected [1, 4, 8, 8]"), e2.getMessage());

@@ -21,11 +21,16 @@ public final class Backends {
      * CPU device such as PoCL is slower than the Vector API backend, so auto never picks it).
      */
     public static Backend select(String device) {
+        return select(device, true);
+    }
+
+    /** {@link #select(String)}; {@code packWeights} false keeps the CPU backend from caching packed f32 weights. */
+    public static Backend select(String device, boolean packWeights) {
         String d = device == null ? "auto" : device.toLowerCase(Locale.ROOT);
         Backend b = switch (d) {
-            case "cpu" -> cpu();
+            case "cpu" -> new CpuBackend(packWeights);
             case "opencl" -> OpenClBackend.create();
-            case "auto" -> auto();
+            case "auto" -> auto(packWeights);
             default -> throw new IllegalArgumentException("unknown device '" + device + "' (expected cpu, opencl or auto)");
         };
         System.err.println("[dimba4j] backend: " + b.name());
@@ -38,11 +43,11 @@ public final class Backends {
         return gpu.map(g -> "opencl (GPU " + g.name() + ")").orElse("cpu (no OpenCL GPU found)");
     }
 
-    private static Backend auto() {
+    private static Backend auto(boolean packWeights) {
         Optional<OpenClDevices.Info> gpu = OpenClDevices.bestGpu();
         if (gpu.isEmpty()) {
             System.err.println("[dimba4j] auto: no OpenCL GPU found, using the CPU backend");
-            return cpu();
+            return new CpuBackend(packWeights);
         }
         System.err.println("[dimba4j] auto: OpenCL GPU " + gpu.get().name());
         return OpenClBackend.create(gpu.get(), OpenClBackend.defaultArenaMB(gpu.get()));

@@ -1,25 +1,28 @@
 package org.dimba4j.infer.cli;
 
+import org.dimba4j.infer.CancellationToken;
+import org.dimba4j.infer.DimbaPipeline;
 import org.dimba4j.infer.GenerationRequest;
+import org.dimba4j.infer.GenerationResult;
+import org.dimba4j.infer.InvalidRequestException;
 import org.dimba4j.infer.ModelHome;
-import org.dimba4j.infer.PhaseTimer;
+import org.dimba4j.infer.PipelineOptions;
+import org.dimba4j.infer.ProgressListener;
 import org.dimba4j.infer.SamplerChoice;
-import org.dimba4j.infer.TextToImagePipeline;
 import org.dimba4j.io.TensorSource;
-import org.dimba4j.io.image.GenerationParameters;
 import org.dimba4j.io.image.Png;
+import org.dimba4j.io.image.RgbImage;
 import org.dimba4j.io.safetensors.SafetensorsFile;
 import org.dimba4j.io.safetensors.SafetensorsWriter;
-import org.dimba4j.kernels.Backend;
-import org.dimba4j.kernels.Backends;
 import org.dimba4j.kernels.Tensor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.security.SecureRandom;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -82,8 +85,47 @@ public final class GenerateCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter err = spec.commandLine().getErr();
+        // every option is checked before the model loads: bad values end here with exit 2, naming the option
+        Path modelDir = model != null ? model : ModelHome.defaultModel();
+        PipelineOptions options;
+        GenerationRequest req;
+        try {
+            options = PipelineOptions.builder().device(Cli.device(device)).build();
+            req = DimbaPipeline.check(modelDir, request(), options);
+        } catch (InvalidRequestException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), Cli.option(e) + " " + e.problem());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (seed == null && req.seed() != null) err.println("[dimba4j] seed " + req.seed());
+        long t0 = System.nanoTime();
+        try (DimbaPipeline pipe = DimbaPipeline.load(modelDir, options)) {
+            err.println("[dimba4j] loaded " + modelDir + " (" + pipe.loadTimings() + ")");
+            int n = req.batch();
+            err.printf(Locale.ROOT, "[dimba4j] %dx%d, %d image(s), %s %d steps, guidance %s%n", req.width(), req.height(), n,
+                    req.sampler().cliName(), req.steps(), req.guidance());
+            GenerationResult r = pipe.generate(req, new ProgressPrinter(err, output, pipe, req), new CancellationToken());
+            if (saveLatents != null) {
+                SafetensorsWriter.write(saveLatents, Map.of("latents", r.latents()), Map.of());
+                err.println("[dimba4j] wrote latents " + java.util.Arrays.toString(r.latents().shape()) + " to " + saveLatents);
+            }
+            for (int i = 0; i < n; i++) {
+                Path file = imagePath(output, n, i, null);
+                Png.write(file, r.pictures().get(i), Map.of(Png.PARAMETERS, r.parametersText(i)));
+                err.println("[dimba4j] wrote " + file);
+            }
+            double total = (System.nanoTime() - t0) / 1e9;
+            GenerationResult.Timings t = r.timings();
+            err.printf(Locale.ROOT, "[dimba4j] encode %.2f s, sample %.2f s, decode %.2f s | %.3f s/step, %.2f s/image"
+                            + " (%d image(s), %.2f s total with loading)%n", t.encodeSeconds(), t.sampleSeconds(),
+                    t.decodeSeconds(), t.secondsPerStep(), (total - pipe.loadTimings().total()) / n, n, total);
+        }
+    }
+
+    /** The options as a request (size 0: the model's, or the noise file's). */
+    private GenerationRequest request() {
         SamplerChoice choice = SamplerChoice.parse(sampler);
-        if (batch != null && batch < 1) throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        if (batch != null && batch < 1) throw new InvalidRequestException("batch", batch + " must be at least 1");
         if (seed != null && initNoise != null && choice != SamplerChoice.IDDPM) {
             // Only the ancestral sampler draws noise after the start; otherwise the seed would be silently unused.
             throw new IllegalArgumentException("--seed and --init-noise exclude each other with --sampler " + sampler
@@ -91,40 +133,10 @@ public final class GenerateCommand implements Runnable {
                     + " noise of each step)");
         }
         Tensor noise = initNoise == null ? null : readNoise(initNoise);
-        Long usedSeed = seed;
-        if (usedSeed == null && (noise == null || choice == SamplerChoice.IDDPM)) {
-            usedSeed = new SecureRandom().nextLong() & 0xffffffffL;
-            err.println("[dimba4j] seed " + usedSeed);
-        }
-        Path modelDir = model != null ? model : ModelHome.defaultModel();
-        PhaseTimer loadTimer = new PhaseTimer();
-        long t0 = System.nanoTime();
-        try (Backend backend = Backends.select(device);
-             TextToImagePipeline pipe = TextToImagePipeline.load(modelDir, backend, loadTimer)) {
-            err.println("[dimba4j] loaded " + modelDir + " (" + loadTimer + ")");
-            int n = batch != null ? batch : noise != null ? noise.dim(0) : 1;
-            int w = width != null ? width : noise != null ? noise.dim(3) * 8 : pipe.defaultImageSize();
-            int h = height != null ? height : noise != null ? noise.dim(2) * 8 : pipe.defaultImageSize();
-            GenerationRequest req = new GenerationRequest(TextToImagePipeline.repeat(prompt, n), negativePrompt, w, h,
-                    steps, guidance, choice, usedSeed, noise, previewEvery);
-            Long seedForPng = usedSeed;
-            err.printf(Locale.ROOT, "[dimba4j] %dx%d, %d image(s), %s %d steps, guidance %s%n", w, h, n,
-                    choice.cliName(), steps, guidance);
-            TextToImagePipeline.Result r = pipe.generate(req, new ProgressPrinter(err, output, pipe, req, seedForPng));
-            if (saveLatents != null) {
-                SafetensorsWriter.write(saveLatents, Map.of("latents", r.latents()), Map.of());
-                err.println("[dimba4j] wrote latents " + java.util.Arrays.toString(r.latents().shape()) + " to " + saveLatents);
-            }
-            for (int i = 0; i < n; i++) {
-                Path file = imagePath(output, n, i, null);
-                Png.write(file, image(r.images(), i), parameters(pipe, req, seedForPng));
-                err.println("[dimba4j] wrote " + file);
-            }
-            double total = (System.nanoTime() - t0) / 1e9;
-            double sample = r.timer().get("sample");
-            err.printf(Locale.ROOT, "[dimba4j] %s | %.3f s/step, %.2f s/image (%d image(s), %.2f s total with loading)%n",
-                    r.timer(), sample / r.steps(), (total - loadTimer.total()) / n, n, total);
-        }
+        int n = batch != null ? batch : noise != null ? noise.dim(0) : 1;
+        return GenerationRequest.builder(prompt).batch(n).negativePrompt(negativePrompt)
+                .size(width != null ? width : 0, height != null ? height : 0).steps(steps).guidance(guidance)
+                .sampler(choice).seed(seed).initNoise(noise).previewEvery(previewEvery).build();
     }
 
     private static Tensor readNoise(Path file) {
@@ -139,12 +151,6 @@ public final class GenerateCommand implements Runnable {
             }
             return Tensor.of(t.toFloatArray(), t.shape()); // copied: the file is closed
         }
-    }
-
-    static GenerationParameters parameters(TextToImagePipeline pipe, GenerationRequest req, Long seed) {
-        return new GenerationParameters(req.prompts().get(0), req.negativePrompt(), req.steps(), req.sampler().cliName(),
-                req.guidance(), req.initNoise() == null ? seed : null, req.width(), req.height(),
-                pipe.modelDir().toAbsolutePath().normalize().getFileName().toString());
     }
 
     /** OUT.png for one image; OUT-i.png for a batch; OUT-stepS.png / OUT-i-stepS.png for previews. */
@@ -166,19 +172,17 @@ public final class GenerateCommand implements Runnable {
     }
 
     /** One stderr line per step with a bar, and the preview files. */
-    private static final class ProgressPrinter implements TextToImagePipeline.Listener {
+    private static final class ProgressPrinter implements ProgressListener {
         private final PrintWriter err;
         private final Path output;
-        private final TextToImagePipeline pipe;
+        private final DimbaPipeline pipe;
         private final GenerationRequest req;
-        private final Long seed;
 
-        ProgressPrinter(PrintWriter err, Path output, TextToImagePipeline pipe, GenerationRequest req, Long seed) {
+        ProgressPrinter(PrintWriter err, Path output, DimbaPipeline pipe, GenerationRequest req) {
             this.err = err;
             this.output = output;
             this.pipe = pipe;
             this.req = req;
-            this.seed = seed;
         }
 
         @Override
@@ -195,11 +199,11 @@ public final class GenerateCommand implements Runnable {
         }
 
         @Override
-        public void onPreview(int step, Tensor images) {
-            int n = images.dim(0);
+        public void onPreview(int step, int steps, List<BufferedImage> images) {
+            int n = images.size();
             for (int i = 0; i < n; i++) {
                 Path file = imagePath(output, n, i, step);
-                Png.write(file, image(images, i), parameters(pipe, req, seed));
+                Png.write(file, RgbImage.of(images.get(i)), Map.of(Png.PARAMETERS, pipe.parameters(req, i).toText()));
                 err.println("[dimba4j] preview " + file);
             }
         }

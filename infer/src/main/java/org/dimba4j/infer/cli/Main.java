@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
                 OptimizerStepsCommand.class,
                 CacheCommand.class,
                 InitModelCommand.class,
+                DatasetCommand.class,
+                EvalCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -33,24 +35,42 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) { // thrown outside a verb's run (picocli passes Errors through)
+            System.err.println("dimba: error: " + Cli.message(e));
+            code = Cli.FAILURE;
+        }
+        System.exit(code);
     }
 
     /** The configured command line (also used by tests). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // one rule (Cli): usage errors exit 2, failures of the work exit 1; both print one line
+        for (SubcommandProvider p : java.util.ServiceLoader.load(SubcommandProvider.class)) cl.addSubcommand(p.command());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
-            String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            line.getErr().println("dimba: error: " + msg);
+            line.getErr().println("dimba: error: " + Cli.message(ex));
             if (System.getenv("DIMBA_DEBUG") != null) ex.printStackTrace(line.getErr());
-            return 1;
+            return Cli.exitCode(ex);
         });
-        // bad flags and values: one line naming the problem (exit 2, picocli's usage-error code), not the whole usage text
+        // picocli lets Errors through its handlers: an OutOfMemoryError gets the same one line, with advice
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return runLast.execute(parseResult);
+            } catch (OutOfMemoryError e) {
+                parseResult.commandSpec().commandLine().getErr().println("dimba: error: " + Cli.message(e));
+                return Cli.FAILURE;
+            }
+        });
+        // bad flags and values: one line naming the problem, not the whole usage text
         cl.setParameterExceptionHandler((ex, args) -> {
             String verb = ex.getCommandLine().getCommandName();
             ex.getCommandLine().getErr().println("dimba: error: " + ex.getMessage()
                     + " (see 'dimba " + ("dimba".equals(verb) ? "" : verb + " ") + "--help')");
-            return 2;
+            return Cli.USAGE;
         });
         return cl;
     }

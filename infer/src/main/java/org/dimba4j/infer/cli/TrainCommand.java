@@ -81,6 +81,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--optimizer", paramLabel = "came|adamw", defaultValue = "came", description = "optimizer (default: ${DEFAULT-VALUE})")
     String optimizer;
 
+    @Option(names = "--betas", paramLabel = "B1,B2[,B3]", split = ",", description = "optimizer betas: 3 for came, 2 for adamw (default: came 0.9,0.999,0.9999; adamw 0.9,0.999)")
+    List<Double> betas;
+
+    @Option(names = "--eps", paramLabel = "E1[,E2]", split = ",", description = "optimizer eps: 2 for came, 1 for adamw (default: came 1e-30,1e-16; adamw 1e-8)")
+    List<Double> eps;
+
+    @Option(names = "--ema-decay", paramLabel = "D", defaultValue = "0", description = "keep PixArt's EMA of the weights at this rate (e.g. 0.9999) in each checkpoint's transformer_ema/, 0: none (default: ${DEFAULT-VALUE})")
+    double emaDecay;
+
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "0", description = "every N steps, the mean objective on --eval-data at fixed seeded timesteps and noise, into eval.csv; the best weights go to RUN/best/ (default: ${DEFAULT-VALUE}: none)")
+    int evalEvery;
+
+    @Option(names = "--eval-data", paramLabel = "DATA", description = "held-out imagefolder or cache for --eval-every")
+    Path evalData;
+
+    @Option(names = "--patience", paramLabel = "K", defaultValue = "0", description = "stop after K evals in a row without a lower eval loss (default: ${DEFAULT-VALUE}: never)")
+    int patience;
+
     @Option(names = "--stage", paramLabel = "STAGE", defaultValue = "pretrain", description = "pretrain, quality-tune or adapt-resolution (default: ${DEFAULT-VALUE})")
     String stage;
 
@@ -103,7 +121,7 @@ public final class TrainCommand implements Callable<Integer> {
         RunSettings settings = resuming ? resumeSettings(pr) : newSettings();
         Path runDir = resuming ? resume : out;
         try (Backend be = Backends.select(settings.device()); TrainingData examples = openData(settings, be)) {
-            OptimizerSettings os = OptimizerSettings.defaults().withWeightDecay(settings.weightDecay());
+            OptimizerSettings os = settings.optimizerSettings();
             Optimizer opt = Optimizers.create(settings.optimizer(), os, be);
             err.printf(Locale.ROOT, "[dimba4j] train: %s on %s, %d examples, %d steps of batch %d, %s lr %.3g, device %s%n",
                     settings.model(), examples.description(), examples.size(), settings.steps(), settings.batch(),
@@ -114,7 +132,15 @@ public final class TrainCommand implements Callable<Integer> {
                 Path t = InitialWeights.write(runDir, Path.of(settings.model()).resolve("transformer/config.json"), settings.seed());
                 err.println("[dimba4j] train: --init random: the official initialisation from seed " + settings.seed() + " in " + t);
             }
-            Path last = resuming ? run.resume() : run.start();
+            Path last;
+            if (settings.evalData() != null) {
+                try (TrainingData held = TrainingDataSets.open(Path.of(settings.evalData()), Path.of(settings.model()), be, false)) {
+                    run.withEvalData(held);
+                    last = resuming ? run.resume() : run.start();
+                }
+            } else {
+                last = resuming ? run.resume() : run.start();
+            }
             err.println("[dimba4j] train: done; the weights are in " + last + " (dimba generate --model " + last + ")");
         }
         return 0;
@@ -142,9 +168,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Files.isDirectory(model.resolve("transformer"))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model " + model + ": no transformer/ folder");
         }
-        if (!stage.equals("pretrain")) {
+        if (!stage.equals("pretrain") && !stage.equals("quality-tune")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--stage " + stage
-                    + ": only pretrain is implemented in this build (quality-tune and adapt-resolution are not yet)");
+                    + ": only pretrain and quality-tune are implemented in this build (adapt-resolution is not yet)");
         }
         if (!init.equals("pretrained") && !init.equals("random")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--init " + init + ": expected pretrained or random");
@@ -157,7 +183,8 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             return new RunSettings(model.toAbsolutePath().normalize().toString(), data.toAbsolutePath().normalize().toString(),
                     steps == null ? 1000 : steps, batch, lr, warmupSteps, wd, maxGradNorm, captionDropout, seed, saveEvery,
-                    keepLast, opt, stage, device);
+                    keepLast, opt, stage, device, betas, eps, emaDecay, evalEvery,
+                    evalData == null ? null : evalData.toAbsolutePath().normalize().toString(), patience);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -71,18 +71,18 @@ class GenerateCommandTest {
     @Test
     void invalidOptionsNameTheValue(@TempDir Path dir) {
         StringWriter err = new StringWriter();
-        assertEquals(1, run(err, "generate", "--prompt", "x", "--model", MODEL, "--width", "50", "--seed", "1",
+        assertEquals(2, run(err, "generate", "--prompt", "x", "--model", MODEL, "--width", "50", "--seed", "1",
                 "-o", dir.resolve("x.png").toString()));
         assertTrue(err.toString().contains("--width 50 must be a positive multiple of 16"), err.toString());
         StringWriter err2 = new StringWriter();
-        assertEquals(1, run(err2, "generate", "--prompt", "x", "--model", MODEL, "--sampler", "euler",
+        assertEquals(2, run(err2, "generate", "--prompt", "x", "--model", MODEL, "--sampler", "euler",
                 "-o", dir.resolve("x.png").toString()));
         assertTrue(err2.toString().contains("unknown sampler 'euler'"), err2.toString());
         StringWriter err3 = new StringWriter();
-        assertEquals(1, run(err3, "generate", "--prompt", "x", "--model", dir.toString(), "-o", dir.resolve("x.png").toString()));
+        assertEquals(2, run(err3, "generate", "--prompt", "x", "--model", dir.toString(), "-o", dir.resolve("x.png").toString()));
         assertTrue(err3.toString().contains("no tokenizer/ folder"), err3.toString());
         StringWriter err4 = new StringWriter();
-        assertEquals(1, run(err4, "generate", "--prompt", "x", "--model", MODEL, "--seed", "1", "--init-noise",
+        assertEquals(2, run(err4, "generate", "--prompt", "x", "--model", MODEL, "--seed", "1", "--init-noise",
                 dir.resolve("n.safetensors").toString(), "-o", dir.resolve("x.png").toString()));
         assertTrue(err4.toString().contains("--seed and --init-noise exclude each other with --sampler dpm-solver"),
                 err4.toString());

@@ -79,6 +79,18 @@ class TrainCommandTest {
                 "--stage", "quality-tune");
         assertEquals(2, stage.code());
         assertTrue(stage.err().contains("--stage quality-tune"), stage.err());
+        CliRun betas = CliRun.run("train", "--model", MODEL, "--data", tmp.toString(), "--out", tmp.resolve("r").toString(),
+                "--optimizer", "adamw", "--betas", "0.9,0.99,0.999");
+        assertEquals(2, betas.code());
+        assertTrue(betas.err().contains("AdamW takes 2 betas, got 3"), betas.err());
+        CliRun eps = CliRun.run("train", "--model", MODEL, "--data", tmp.toString(), "--out", tmp.resolve("r").toString(),
+                "--eps", "1e-30");
+        assertEquals(2, eps.code());
+        assertTrue(eps.err().contains("CAME takes 2 eps, got 1"), eps.err());
+        CliRun ema = CliRun.run("train", "--model", MODEL, "--data", tmp.toString(), "--out", tmp.resolve("r").toString(),
+                "--ema-decay", "1");
+        assertEquals(2, ema.code());
+        assertTrue(ema.err().contains("ema decay must be in [0, 1)"), ema.err());
         CliRun resumeExtra = CliRun.run("train", "--resume", tmp.toString(), "--lr", "1");
         assertEquals(2, resumeExtra.code());
         assertTrue(resumeExtra.err().contains("--resume takes only --steps and --grad-checkpointing; --lr"), resumeExtra.err());

@@ -15,12 +15,14 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,6 +36,7 @@ public final class Png {
     /** The keyword A1111 and compatible tools read generation settings from. */
     public static final String PARAMETERS = "parameters";
     private static final String FORMAT = "javax_imageio_png_1.0";
+    private static final java.security.SecureRandom TEMP_NAMES = new java.security.SecureRandom();
 
     private Png() {}
 
@@ -56,8 +59,48 @@ public final class Png {
         write(file, ImageTensors.toImage(image), parameters == null ? Map.of() : Map.of(PARAMETERS, parameters.toText()));
     }
 
-    /** Writes an RGB picture with the given text chunks, atomically (a temporary file, then a rename). */
+    /** Reads a PNG from its bytes (as {@link #read(Path)}). */
+    public static Picture read(byte[] png) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(png))) {
+            return read(in, "PNG bytes");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read PNG bytes: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes an RGB picture with the given text chunks, atomically: the bytes go to a fresh temporary file in the
+     * same folder (a unique name, so concurrent writers of one path never share it), which is then renamed over
+     * {@code file}. Readers see the old file or the whole new one; of two concurrent writers, the last rename wins.
+     */
     public static void write(Path file, RgbImage image, Map<String, String> text) {
+        byte[] bytes = encode(image, text);
+        Path abs = file.toAbsolutePath();
+        Path tmp = null;
+        try {
+            Path dir = abs.getParent();
+            if (dir != null) Files.createDirectories(dir);
+            // not Files.createTempFile: its owner-only permissions would stick to the picture after the rename
+            tmp = abs.resolveSibling("." + abs.getFileName() + "." + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".tmp");
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                if (tmp != null) Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write error is the one to report
+            }
+            throw new UncheckedIOException("cannot write PNG " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The PNG file's bytes for a [3, H, W] (or [1, 3, H, W]) tensor in [-1, 1] with a {@code parameters} chunk. */
+    public static byte[] encode(Tensor image, GenerationParameters parameters) {
+        return encode(ImageTensors.toImage(image), parameters == null ? Map.of() : Map.of(PARAMETERS, parameters.toText()));
+    }
+
+    /** The PNG file's bytes for an RGB picture with the given text chunks (what {@link #write} writes). */
+    public static byte[] encode(RgbImage image, Map<String, String> text) {
         for (String k : text.keySet()) {
             if (k.isEmpty() || k.length() > 79 || !StandardCharsets.ISO_8859_1.newEncoder().canEncode(k)) {
                 throw new IllegalArgumentException("PNG text keyword '" + k + "' must be 1-79 Latin-1 characters");
@@ -65,26 +108,18 @@ public final class Png {
         }
         BufferedImage img = image.toBufferedImage();
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-        Path abs = file.toAbsolutePath();
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            if (abs.getParent() != null) Files.createDirectories(abs.getParent());
             ImageWriteParam param = writer.getDefaultWriteParam();
             IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
             meta.mergeTree(FORMAT, textTree(text));
-            Files.deleteIfExists(tmp);
-            try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
                 writer.setOutput(out);
                 writer.write(null, new IIOImage(img, null, meta), param);
             }
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return bytes.toByteArray();
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write error is the one to report
-            }
-            throw new UncheckedIOException("cannot write PNG " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot encode PNG: " + e.getMessage(), e);
         } finally {
             writer.dispose();
         }
@@ -119,23 +154,27 @@ public final class Png {
     public static Picture read(Path file) {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such PNG file: " + file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            ImageReader reader = null;
-            while (readers.hasNext()) {
-                ImageReader r = readers.next();
-                if (r.getFormatName().equalsIgnoreCase("png")) reader = r;
-            }
-            if (reader == null) throw new IllegalArgumentException(file + " is not a PNG file");
-            try {
-                reader.setInput(in, true, false);
-                BufferedImage img = reader.read(0);
-                IIOMetadata meta = reader.getImageMetadata(0);
-                return new Picture(RgbImage.of(img), readText((IIOMetadataNode) meta.getAsTree(FORMAT)));
-            } finally {
-                reader.dispose();
-            }
+            return read(in, file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read PNG " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Picture read(ImageInputStream in, String what) throws IOException {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        ImageReader reader = null;
+        while (readers.hasNext()) {
+            ImageReader r = readers.next();
+            if (r.getFormatName().equalsIgnoreCase("png")) reader = r;
+        }
+        if (reader == null) throw new IllegalArgumentException(what + " is not a PNG file");
+        try {
+            reader.setInput(in, true, false);
+            BufferedImage img = reader.read(0);
+            IIOMetadata meta = reader.getImageMetadata(0);
+            return new Picture(RgbImage.of(img), readText((IIOMetadataNode) meta.getAsTree(FORMAT)));
+        } finally {
+            reader.dispose();
         }
     }
 

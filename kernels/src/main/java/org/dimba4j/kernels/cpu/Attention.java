@@ -3,19 +3,23 @@ package org.dimba4j.kernels.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.dimba4j.kernels.DType;
 import org.dimba4j.kernels.OpShapes;
 
 import java.util.Arrays;
 
 /**
- * Scaled-dot-product attention, one (batch, head, query range) per task and four query rows at a time.
- * Memory is O(L): a task holds its head's K transposed ([D][Lk], so scores are vectors over keys), V padded
- * ([Lk][Dpad]) and four rows of scores, never the Lq x Lk matrix. Each score row gets an exact max-subtracted
- * softmax; masked keys are -inf (weight 0), and a row with no key left gives zeros.
+ * Scaled-dot-product attention, one (batch, head, query range) per task and {@link #QB} query rows at a time.
+ * Memory is O(L): a task holds its head's K^T and V packed as GEMM panels and QB rows of scores, never the
+ * Lq x Lk matrix. Both products run on the GEMM micro-kernel (register-blocked MR x NR tiles), each element a
+ * single fma chain from zero (scores over the head dim, outputs over all keys in order), so the bits are those
+ * of the plain dot products. Each score row gets an exact max-subtracted softmax; masked keys are -inf
+ * (weight 0), and a row with no key left gives zeros.
  */
 final class Attention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int RQ = 4;
+    /** Query rows per step of a task: a few MR-row tiles, so the scores stay a small block (O(L) memory). */
+    private static final int QB = 4 * Gemm.MR;
 
     private Attention() {}
 
@@ -25,12 +29,12 @@ final class Attention {
         boolean batchedBias = ad.batchedBias();
         int hd = heads * d;
         float[] o = new float[bsz * lq * hd];
-        int blocks = (lq + RQ - 1) / RQ;
+        int blocks = (lq + QB - 1) / QB;
         int chunks = Math.max(1, Math.min(blocks, (4 * Parallel.threads() + bsz * heads - 1) / (bsz * heads)));
         long work = 2L * bsz * heads * lq * lk * d;
         Parallel.forEach(bsz * heads * chunks, work > 200_000, t -> {
             int b = t / (heads * chunks), h = (t / chunks) % heads, ch = t % chunks;
-            int i0 = Math.min(lq, blocks * ch / chunks * RQ), i1 = Math.min(lq, blocks * (ch + 1) / chunks * RQ);
+            int i0 = Math.min(lq, blocks * ch / chunks * QB), i1 = Math.min(lq, blocks * (ch + 1) / chunks * QB);
             if (i0 < i1) head(q, k, v, o, b, h, i0, i1, lq, lk, heads, d, scale, mask, bias, batchedBias);
         });
         return o;
@@ -38,40 +42,49 @@ final class Attention {
 
     private static void head(float[] q, float[] k, float[] v, float[] o, int b, int h, int i0, int i1, int lq, int lk,
                              int heads, int d, float scale, float[] mask, float[] bias, boolean batchedBias) {
-        final int l = S.length(), hd = heads * d;
-        int lkp = (lk + l - 1) / l * l, dp = (d + l - 1) / l * l;
-        float[] kt = new float[d * lkp], vp = new float[lk * dp], keyBias = new float[lkp];
-        for (int j = 0; j < lk; j++) {
-            int src = (b * lk + j) * hd + h * d;
-            for (int c = 0; c < d; c++) kt[c * lkp + j] = k[src + c];
-            System.arraycopy(v, src, vp, j * dp, d);
-            if (mask != null && mask[b * lk + j] == 0f) keyBias[j] = Float.NEGATIVE_INFINITY;
-        }
-        Arrays.fill(keyBias, lk, lkp, Float.NEGATIVE_INFINITY);
-        float[] qs = new float[RQ * d], s = new float[RQ * lkp], acc = new float[RQ * dp], z = new float[RQ];
-        for (int i = i0; i < i1; i += RQ) {
-            int rows = Math.min(RQ, i1 - i);
-            for (int r = 0; r < RQ; r++) {
-                int src = (b * lq + i + Math.min(r, rows - 1)) * hd + h * d;
-                for (int c = 0; c < d; c++) qs[r * d + c] = q[src + c] * scale;
+        final int mr = Gemm.MR, nr = Gemm.NR, hd = heads * d, qb = QB;
+        int lkPad = Gemm.panels(lk) * nr, dPad = Gemm.panels(d) * nr, kvOff = b * lk * hd + h * d;
+        // K^T (d x lk) and V (lk x d) packed once per task into the GEMM's NR-column panels (zero-padded)
+        float[] kp = new float[d * lkPad], vp = new float[lk * dPad], keyBias = new float[lkPad];
+        PackB.pack(new MatrixView(k, null, DType.F32, kvOff, 1, hd), 0, d, 0, lk, kp, 0);
+        PackB.pack(new MatrixView(v, null, DType.F32, kvOff, hd, 1), 0, lk, 0, d, vp, 0);
+        for (int j = 0; j < lk; j++) if (mask != null && mask[b * lk + j] == 0f) keyBias[j] = Float.NEGATIVE_INFINITY;
+        Arrays.fill(keyBias, lk, lkPad, Float.NEGATIVE_INFINITY);
+        float[] qa = new float[qb * d], s = new float[qb * lkPad], pa = new float[qb * lk], acc = new float[qb * dPad], z = new float[qb];
+        for (int i = i0; i < i1; i += qb) {
+            int rows = Math.min(qb, i1 - i);
+            PackA.pack(q, (b * lq + i) * hd + h * d, hd, 1, rows, d, qa);
+            for (int x = 0; x < qa.length; x++) qa[x] *= scale;
+            // scores: s = (q scale) K^T, each element one fma chain over the head dim from zero
+            for (int ir = 0; ir < rows; ir += mr) {
+                for (int p = 0; p < lkPad / nr; p++) tile(d, qa, ir * d, kp, p * d * nr, s, ir * lkPad + p * nr, lkPad);
             }
-            scores(qs, kt, s, d, lkp);
-            for (int r = 0; r < RQ; r++) {
-                int so = r * lkp;
+            for (int r = 0; r < qb; r++) {
+                int so = r * lkPad;
                 if (r < rows && bias != null) {
                     int bo = (((batchedBias ? b * heads : 0) + h) * lq + i + r) * lk;
                     for (int j = 0; j < lk; j++) s[so + j] += bias[bo + j];
                 }
-                z[r] = r < rows ? softmaxRow(s, so, keyBias, lkp) : 0f;
-                if (z[r] == 0f) Arrays.fill(s, so, so + lkp, 0f);
+                z[r] = r < rows ? softmaxRow(s, so, keyBias, lkPad) : 0f;
+                if (z[r] == 0f) Arrays.fill(s, so, so + lkPad, 0f);
             }
-            weightedValues(s, vp, acc, lk, lkp, dp);
+            // o = P V, each element one fma chain over the keys in order from zero (no kc slices), then 1 / sum
+            PackA.pack(s, 0, lkPad, 1, rows, lk, pa);
+            for (int ir = 0; ir < rows; ir += mr) {
+                for (int p = 0; p < dPad / nr; p++) tile(lk, pa, ir * lk, vp, p * lk * nr, acc, ir * dPad + p * nr, dPad);
+            }
             for (int r = 0; r < rows; r++) {
                 int dst = (b * lq + i + r) * hd + h * d;
                 float inv = z[r] == 0f ? 0f : 1f / z[r];
-                for (int c = 0; c < d; c++) o[dst + c] = acc[r * dp + c] * inv;
+                for (int c = 0; c < d; c++) o[dst + c] = acc[r * dPad + c] * inv;
             }
         }
+    }
+
+    /** One MR x NR tile of a product over packed panels (A zero-padded to MR rows, so always a full tile). */
+    private static void tile(int kc, float[] a, int aOff, float[] bp, int bOff, float[] c, int cBase, int ldc) {
+        if (Gemm.MR == 12) Gemm.kernel12(kc, a, aOff, bp, bOff, c, cBase, ldc, false);
+        else Gemm.kernel6(kc, a, aOff, bp, bOff, c, cBase, ldc, false);
     }
 
     /** s[r][j] = sum_c qs[r][c] kt[c][j] for four query rows; vectors run over keys. (The backward uses it too.) */

@@ -21,6 +21,18 @@ public class CpuBackend extends ReferenceBackend {
     /** Products below this many multiply-adds run on the calling thread. */
     private static final long SMALL_GEMM = 1L << 21;
 
+    private final boolean packWeights;
+
+    /** Packs memory-mapped weights on reuse ({@link WeightPacks}, unless {@code -Ddimba.packWeights=false}). */
+    public CpuBackend() {
+        this(true);
+    }
+
+    /** @param packWeights false: linear layers never keep packed f32 copies of weights (less heap, slower) */
+    public CpuBackend(boolean packWeights) {
+        this.packWeights = packWeights;
+    }
+
     @Override
     public String name() {
         return "cpu";
@@ -32,6 +44,19 @@ public class CpuBackend extends ReferenceBackend {
      */
     public static <T> T withThreads(int threads, Supplier<T> body) {
         return Parallel.withThreads(threads, body);
+    }
+
+    /**
+     * Runs {@code body} with the CPU kernels it calls (on this thread) split over {@code pool}, a pool the caller
+     * owns and shuts down (e.g. one from {@link #newPool}). Results are the same bits for every pool size.
+     */
+    public static <T> T withPool(java.util.concurrent.ForkJoinPool pool, Supplier<T> body) {
+        return Parallel.withPool(pool, body);
+    }
+
+    /** A fork/join pool of {@code threads} daemon kernel threads for {@link #withPool}; the caller shuts it down. */
+    public static java.util.concurrent.ForkJoinPool newPool(int threads) {
+        return Parallel.newPool(threads);
     }
 
     static float[] floats(Tensor t) {
@@ -68,7 +93,7 @@ public class CpuBackend extends ReferenceBackend {
             float[] bs = floats(bias);
             for (int r = 0; r < rows; r++) System.arraycopy(bs, 0, o, r * outF, outF);
         }
-        PackedB packed = WeightPacks.SHARED.lookup(weight, in, outF);
+        PackedB packed = packWeights ? WeightPacks.SHARED.lookup(weight, in, outF) : null;
         if (packed != null) Gemm.gemm(rows, outF, in, xs, 0, in, 1, packed, o, 0, outF, bias != null, true);
         else Gemm.gemm(rows, outF, in, xs, 0, in, 1, MatrixView.of(weight, 0, in, true), o, 0, outF, bias != null, true);
         return Tensor.of(o, ld.outShape());

@@ -4,12 +4,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * BLIS-style single-precision GEMM: C (+)= A B. For each kc-deep slice of k, B is packed ONCE into NR-wide panels
- * (widened from f16/bf16 there; the threads pack disjoint panels, then all of them read the one packed slab), each
- * thread packs its mc x kc blocks of A into MR-row panels ({@link PackA}), and an MR x NR register-blocked
- * micro-kernel (A broadcast from the packed panel at constant offsets, two B vectors per k) does the flops.
- * Threads split C by rows or by panels of columns, whichever balances better; a weight packed ahead of time
- * ({@link PackedB}) skips the B packing.
+ * BLIS-style single-precision GEMM: C (+)= A B. B is packed into NR-wide panels per kc-deep slice of k (widened
+ * from f16/bf16 there), each thread packs its mc x kc blocks of A into MR-row panels ({@link PackA}), and an
+ * MR x NR register-blocked micro-kernel (A broadcast from the packed panel at constant offsets, two B vectors per
+ * k) does the flops. A call forks and joins the pool once: each thread owns panels of columns of C over all of k
+ * and packs its own B panels, or (when rows balance better) owns rows over all of k and reads one whole packed B
+ * (packed first by all threads, one more join, or ahead of time: {@link PackedB}). No barrier per kc slice.
  *
  * <p>With 512-bit vectors MR = 12 (24 accumulators + 2 B vectors + 1 broadcast of AVX-512's 32 registers);
  * with narrower vectors (AVX2: 16 registers) MR = 6. Rows past the last full MR-row tile go through a 6-row
@@ -17,9 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * copied back. Every path does the same per-element arithmetic (fma over k in order from zero, then one add
  * to C per kc slice), so results are bit-identical for any thread count, split or tile path.
  *
- * <p>Block sizes are tunable for benchmarks: {@code -Ddimba.gemm.kc/mc}. The micro-kernels are flat methods of
- * locals on purpose: C2 boxes vectors when a large unrolled loop calls helpers or indexes arrays of vectors
- * (DESIGN.md, JIT pitfalls).
+ * <p>Block sizes and the split are tunable for benchmarks: {@code -Ddimba.gemm.kc/mc},
+ * {@code -Ddimba.gemm.split=rows|columns}. The micro-kernels are flat methods of locals on purpose: C2 boxes
+ * vectors when a large unrolled loop calls helpers or indexes arrays of vectors (DESIGN.md, JIT pitfalls).
  */
 final class Gemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -28,8 +28,15 @@ final class Gemm {
     static final int NR = 2 * L;
     static final int KC = Math.max(16, Integer.getInteger("dimba.gemm.kc", 256));
     static final int MC = Math.max(1, Integer.getInteger("dimba.gemm.mc", 240) / MR) * MR;
+    /** Forces the threads' split for benchmarks: rows, columns or auto (the better-balanced one). */
+    private static final String SPLIT = System.getProperty("dimba.gemm.split", "auto");
+    /** The largest B (floats) the row split packs whole per call; past it the column split runs (no whole copy). */
+    private static final long WHOLE_B_MAX = Long.getLong("dimba.gemm.wholeB", 8L << 20);
 
-    /** The caller's packed B slab (kc x n, rounded up to panels); the pool's threads read it, never write it. */
+    /**
+     * Per thread: its packed B panels of one kc slice (column split), or the caller's whole packed B (row split: the
+     * pool's threads read it, never write it).
+     */
     private static final ThreadLocal<float[][]> SLAB = ThreadLocal.withInitial(() -> new float[1][0]);
     /** Per thread: the packed A block and the scratch C tile of partial tiles. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(
@@ -61,33 +68,61 @@ final class Gemm {
             return;
         }
         long work = parallel ? (long) m * n * k : 0;
-        int kcb = kBlock(k), panels = panels(n);
-        boolean byRows = splitByRows(m, panels);
-        float[] slab;
-        if (packed != null) {
-            slab = packed.data();
-        } else {
-            float[][] holder = SLAB.get();
-            int need = Math.multiplyExact(Math.min(kcb, k), panels * NR);
-            if (holder[0].length < need) holder[0] = new float[need];
-            slab = holder[0];
+        int panels = panels(n);
+        if (Parallel.chunks(panels, 1, work) <= 1 || !splitByRows(m, panels, packed != null)
+                || packed == null && (long) k * panels * NR > WHOLE_B_MAX) {
+            // every task owns panels of columns over all of k and packs its own B panels: no barrier, one join per call
+            Parallel.forRange(panels, 1, work, (p0, p1) -> columns(m, n, k, p0, p1, a, aOff, aRs, aCs, b, packed, c, cOff, ldc, accumulate));
+            return;
         }
+        // every task owns rows over all of k, so all of them read all of B: pack it whole first (one join), unless packed already
+        float[] slab = packed != null ? packed.data() : packWhole(b, k, n, panels, work);
+        Parallel.forRange(m, MR, work, (i0, i1) -> {
+            int kcb = kBlock(k);
+            for (int pc = 0; pc < k; pc += kcb) {
+                int kc = Math.min(kcb, k - pc);
+                block(i0, i1, 0, n, kc, a, aOff + pc * aCs, aRs, aCs, slab, pc * panels * NR, 0, c, cOff, ldc, accumulate || pc > 0);
+            }
+        });
+    }
+
+    /** Columns [p0 * NR, min(n, p1 * NR)) of C over all kc slices, packing this task's B panels slice by slice. */
+    private static void columns(int m, int n, int k, int p0, int p1, float[] a, int aOff, int aRs, int aCs, MatrixView b,
+                                PackedB packed, float[] c, int cOff, int ldc, boolean accumulate) {
+        int kcb = kBlock(k), panels = panels(n), j0 = p0 * NR, j1 = Math.min(n, p1 * NR);
+        float[] slab = packed != null ? packed.data() : slab(Math.multiplyExact(Math.min(kcb, k), (p1 - p0) * NR));
         for (int pc = 0; pc < k; pc += kcb) {
-            int kc = Math.min(kcb, k - pc), k0 = pc;
-            int slabOff = packed != null ? pc * panels * NR : 0;
-            if (packed == null) {
-                Parallel.forRange(panels, 1, work, (p0, p1) ->
-                        PackB.pack(b, k0, kc, p0 * NR, Math.min(n, p1 * NR) - p0 * NR, slab, p0 * kc * NR));
-            }
-            boolean add = accumulate || pc > 0;
-            int aBlock = aOff + pc * aCs;
-            if (byRows) {
-                Parallel.forRange(m, MR, work, (i0, i1) -> block(i0, i1, 0, n, kc, a, aBlock, aRs, aCs, slab, slabOff, c, cOff, ldc, add));
+            int kc = Math.min(kcb, k - pc), slabOff, slabPanel;
+            if (packed != null) {
+                slabOff = pc * panels * NR;
+                slabPanel = 0;
             } else {
-                Parallel.forRange(panels, 1, work, (p0, p1) ->
-                        block(0, m, p0 * NR, Math.min(n, p1 * NR), kc, a, aBlock, aRs, aCs, slab, slabOff, c, cOff, ldc, add));
+                PackB.pack(b, pc, kc, j0, j1 - j0, slab, 0);
+                slabOff = 0;
+                slabPanel = p0;
             }
+            block(0, m, j0, j1, kc, a, aOff + pc * aCs, aRs, aCs, slab, slabOff, slabPanel, c, cOff, ldc, accumulate || pc > 0);
         }
+    }
+
+    /** All of B packed in PackedB's layout into the calling thread's slab, the tasks packing disjoint panels. */
+    private static float[] packWhole(MatrixView b, int k, int n, int panels, long work) {
+        float[] slab = slab(Math.multiplyExact(k, panels * NR));
+        int kcb = kBlock(k);
+        Parallel.forRange(panels, 1, work, (p0, p1) -> {
+            for (int pc = 0; pc < k; pc += kcb) {
+                int kc = Math.min(kcb, k - pc);
+                PackB.pack(b, pc, kc, p0 * NR, Math.min(n, p1 * NR) - p0 * NR, slab, pc * panels * NR + p0 * kc * NR);
+            }
+        });
+        return slab;
+    }
+
+    /** The calling thread's B slab, grown to at least {@code need} floats. */
+    private static float[] slab(int need) {
+        float[][] holder = SLAB.get();
+        if (holder[0].length < need) holder[0] = new float[need];
+        return holder[0];
     }
 
     /** The depth of the kc slices of a k-long product: equal slices at most KC deep (K = 1152 -> 5 x 231, not 4 x 256 + 128). */
@@ -99,17 +134,26 @@ final class Gemm {
         return (n + NR - 1) / NR;
     }
 
-    /** Rows or column panels, whichever splits into THREADS more equal shares (rows on a tie: A is packed once). */
-    private static boolean splitByRows(int m, int panels) {
+    /**
+     * Rows or column panels, whichever splits into THREADS more equal shares. With a packed B, rows also when they
+     * balance within 2% as well: every thread then packs only its rows of A (a column split packs all of A in each
+     * thread) and reads the shared B. Otherwise columns on a tie (rows would first pack all of B, one more join).
+     */
+    private static boolean splitByRows(int m, int panels, boolean rowsOnTie) {
         int t = Parallel.threads(), rowTiles = (m + MR - 1) / MR;
         if (t == 1) return true;
+        if (SPLIT.equals("rows")) return true;
+        if (SPLIT.equals("columns")) return false;
         double rows = rowTiles / (double) (t * ((rowTiles + t - 1) / t)), cols = panels / (double) (t * ((panels + t - 1) / t));
-        return rows >= cols;
+        return rowsOnTie ? rows >= cols - 0.02 : rows > cols;
     }
 
-    /** One thread's share of one kc slice: rows [i0, i1) x columns [j0, j1) of C, j0 a multiple of NR. */
+    /**
+     * One thread's share of one kc slice: rows [i0, i1) x columns [j0, j1) of C, j0 a multiple of NR; column panel p
+     * of the slice is at {@code slabOff + (p - slabPanel) * kc * NR} in the slab.
+     */
     private static void block(int i0, int i1, int j0, int j1, int kc, float[] a, int aBlock, int aRs, int aCs,
-                              float[] slab, int slabOff, float[] c, int cOff, int ldc, boolean add) {
+                              float[] slab, int slabOff, int slabPanel, float[] c, int cOff, int ldc, boolean add) {
         float[][] buf = BUFFERS.get();
         if (buf[0].length < MC * kc) buf[0] = new float[MC * kc];
         float[] ap = buf[0], tile = buf[1];
@@ -118,7 +162,7 @@ final class Gemm {
             int mc = Math.min(mcb, i1 - ic);
             PackA.pack(a, aBlock + ic * aRs, aRs, aCs, mc, kc, ap);
             for (int jr = j0; jr < j1; jr += NR) {
-                int cols = Math.min(NR, j1 - jr), bo = slabOff + (jr / NR) * kc * NR;
+                int cols = Math.min(NR, j1 - jr), bo = slabOff + (jr / NR - slabPanel) * kc * NR;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int rows = Math.min(MR, mc - ir), ao = (ir / MR) * kc * MR, cBase = cOff + (ic + ir) * ldc + jr;
                     if (cols == NR && rows == MR) {

@@ -34,6 +34,8 @@ public final class RunCheckpoints {
     /** Test hook: halt the JVM (no shutdown hooks, like a kill) after writing step N aside, before the rename. */
     public static final String HALT_BEFORE_RENAME = "dimba.train.haltBeforeRename";
     static final String WEIGHTS = "model.safetensors", OPTIMIZER = "optimizer.safetensors";
+    /** The EMA weights, a transformer folder beside {@code transformer/} (same config, loadable on its own). */
+    public static final String EMA = "transformer_ema";
     private static final Pattern NAME = Pattern.compile("step-(\\d+)");
     private static final List<String> MODEL_PARTS = List.of("model_index.json", "tokenizer", "text_encoder", "vae");
 
@@ -76,6 +78,12 @@ public final class RunCheckpoints {
      */
     public Path write(int step, Path sourceModel, Path transformerConfig, Map<String, Tensor> weights,
                       OptimizerState optimizer, TrainerState state, int keepLast) {
+        return write(step, sourceModel, transformerConfig, weights, null, optimizer, state, keepLast);
+    }
+
+    /** As above, with the EMA weights ({@code null}: none) in {@code transformer_ema/}. */
+    public Path write(int step, Path sourceModel, Path transformerConfig, Map<String, Tensor> weights,
+                      Map<String, Tensor> emaWeights, OptimizerState optimizer, TrainerState state, int keepLast) {
         Path aside = dir.resolve("step-" + step + ".tmp"), target = folder(step);
         try {
             deleteTree(aside); // a leftover of a run that died while writing this step
@@ -87,6 +95,11 @@ public final class RunCheckpoints {
             }
             Files.copy(transformerConfig, aside.resolve("transformer/config.json"));
             SafetensorsWriter.write(aside.resolve("transformer/" + WEIGHTS), weights, Map.of("format", "pt"));
+            if (emaWeights != null) {
+                Files.createDirectories(aside.resolve(EMA));
+                Files.copy(transformerConfig, aside.resolve(EMA + "/config.json"));
+                SafetensorsWriter.write(aside.resolve(EMA + "/" + WEIGHTS), emaWeights, Map.of("format", "pt"));
+            }
             SafetensorsWriter.write(aside.resolve("trainer/" + OPTIMIZER), optimizer.tensors().isEmpty()
                     ? Map.of() : new java.util.TreeMap<>(optimizer.tensors()), Map.of("optimizer", optimizer.optimizer()));
             state.write(aside.resolve("trainer"));
@@ -107,6 +120,35 @@ public final class RunCheckpoints {
                     throw new UncheckedIOException("cannot remove old checkpoint " + folder(all.get(i)) + ": " + e.getMessage(), e);
                 }
             }
+        }
+        return target;
+    }
+
+    /**
+     * Writes {@code RUN/best/}, a model folder with {@code weights}, replacing the previous best: written aside, the
+     * old one renamed away, the new one renamed in, so {@code best/} is complete whenever it exists.
+     */
+    public Path writeBest(Path sourceModel, Path transformerConfig, Map<String, Tensor> weights, String evalJson) {
+        Path runDir = dir.getParent(), aside = runDir.resolve("best.tmp"), target = runDir.resolve("best"),
+                gone = runDir.resolve("best.removed.tmp");
+        try {
+            deleteTree(aside);
+            Files.createDirectories(aside.resolve("transformer"));
+            for (String part : MODEL_PARTS) {
+                Path src = sourceModel.resolve(part);
+                if (Files.exists(src)) linkTree(src, aside.resolve(part));
+            }
+            Files.copy(transformerConfig, aside.resolve("transformer/config.json"));
+            SafetensorsWriter.write(aside.resolve("transformer/" + WEIGHTS), weights, Map.of("format", "pt"));
+            Files.writeString(aside.resolve("eval.json"), evalJson);
+            syncTree(aside);
+            deleteTree(gone);
+            if (Files.exists(target)) Files.move(target, gone, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
+            sync(runDir);
+            deleteTree(gone);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
         return target;
     }
@@ -134,6 +176,15 @@ public final class RunCheckpoints {
 
     /** A checkpoint read back: weights (host f32), the optimizer's state and the trainer's. */
     public record Loaded(Map<String, Tensor> weights, OptimizerState optimizer, TrainerState state) {}
+
+    /** The EMA weights of checkpoint {@code step} (host f32); an error naming the folder when it has none. */
+    public Map<String, Tensor> readEma(int step) {
+        Path f = folder(step).resolve(EMA + "/" + WEIGHTS);
+        if (!Files.isRegularFile(f)) {
+            throw new IllegalArgumentException(folder(step) + ": no " + EMA + "/ although the run has --ema-decay");
+        }
+        return readAll(f);
+    }
 
     public Loaded read(int step) {
         Path f = folder(step);

@@ -10,6 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.dimba4j.train.optim.OptimizerSettings;
+import org.dimba4j.train.optim.Optimizers;
 
 /**
  * Every setting of a training run, as {@code RUN/train.json} stores it, so {@code dimba train --resume RUN} needs no
@@ -30,10 +35,17 @@ import java.nio.file.StandardCopyOption;
  * @param optimizer     {@code came} or {@code adamw}
  * @param stage         {@code pretrain}, {@code quality-tune} or {@code adapt-resolution}
  * @param device        {@code cpu}, {@code opencl} or {@code auto}
+ * @param betas         the optimizer's betas ({@code --betas}), null for its default (CAME 3, AdamW 2)
+ * @param eps           the optimizer's eps ({@code --eps}), null for its default (CAME 2, AdamW 1)
+ * @param emaDecay      PixArt's {@code update_ema} rate after every update ({@code --ema-decay}), 0 for no EMA
+ * @param evalEvery     eval on {@code evalData} every this many steps ({@code --eval-every}), 0 for none
+ * @param evalData      the held-out examples of the eval ({@code --eval-data}), null without evals
+ * @param patience      stop after this many evals in a row without a lower eval loss ({@code --patience}), 0: never
  */
 public record RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps,
                           double weightDecay, double maxGradNorm, double captionDropout, long seed, int saveEvery,
-                          int keepLast, String optimizer, String stage, String device) {
+                          int keepLast, String optimizer, String stage, String device, List<Double> betas,
+                          List<Double> eps, double emaDecay, int evalEvery, String evalData, int patience) {
     public static final String FILE = "train.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -49,12 +61,68 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
         }
         if (saveEvery < 1) throw new IllegalArgumentException("save-every must be at least 1, not " + saveEvery);
         if (keepLast < 0) throw new IllegalArgumentException("keep-last must be >= 0 (0: keep all), not " + keepLast);
+        if (!(emaDecay >= 0 && emaDecay < 1)) {
+            throw new IllegalArgumentException("ema decay must be in [0, 1) (0: no EMA), not " + emaDecay);
+        }
+        if (evalEvery < 0) throw new IllegalArgumentException("eval-every must be >= 0 (0: no evals), not " + evalEvery);
+        if (patience < 0) throw new IllegalArgumentException("patience must be >= 0 (0: never stop early), not " + patience);
+        if (evalEvery > 0 && evalData == null) throw new IllegalArgumentException("--eval-every needs --eval-data DATA");
+        if (evalEvery == 0 && patience > 0) throw new IllegalArgumentException("--patience needs --eval-every N");
+        if ("quality-tune".equals(stage) && evalEvery == 0) {
+            throw new IllegalArgumentException("--stage quality-tune needs --eval-every N and --eval-data DATA");
+        }
+        betas = finite("betas", betas);
+        eps = finite("eps", eps);
+        if (betas != null) {
+            for (double b : betas) {
+                if (!(b >= 0 && b < 1)) throw new IllegalArgumentException("betas must be in [0, 1), not " + betas);
+            }
+        }
+        if (eps != null) {
+            for (double e : eps) if (!(e > 0)) throw new IllegalArgumentException("eps must be > 0, not " + eps);
+        }
+        // The optimizer checks the count (CAME takes 3 betas and 2 eps, AdamW 2 and 1) before the first step.
+        if (optimizer != null) optimizerSettings(optimizer, weightDecay, betas, eps);
+    }
+
+    /** A run with the optimizer's default betas and eps (train.json files written before those settings existed). */
+    public RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps, double weightDecay,
+                       double maxGradNorm, double captionDropout, long seed, int saveEvery, int keepLast,
+                       String optimizer, String stage, String device) {
+        this(model, data, steps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout, seed, saveEvery,
+                keepLast, optimizer, stage, device, null, null, 0, 0, null, 0);
+    }
+
+    /** The optimizer hyper-parameters of this run: its weight decay, betas and eps. */
+    public OptimizerSettings optimizerSettings() {
+        return optimizerSettings(optimizer, weightDecay, betas, eps);
+    }
+
+    private static OptimizerSettings optimizerSettings(String optimizer, double weightDecay, List<Double> betas,
+                                                       List<Double> eps) {
+        OptimizerSettings os = new OptimizerSettings(weightDecay, array(betas), array(eps));
+        Optimizers.create(optimizer, os); // fails here, naming the problem, on a wrong count of betas or eps
+        return os;
+    }
+
+    private static List<Double> finite(String what, List<Double> v) {
+        if (v == null) return null;
+        if (v.isEmpty()) throw new IllegalArgumentException(what + " must not be empty (omit it for the default)");
+        for (Double d : v) {
+            if (d == null || !Double.isFinite(d)) throw new IllegalArgumentException(what + " must be finite numbers, not " + v);
+        }
+        return List.copyOf(v);
+    }
+
+    private static double[] array(List<Double> v) {
+        return v == null ? null : v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The same run with another total step count (for {@code --resume RUN --steps N}). */
     public RunSettings withSteps(int newSteps) {
         return new RunSettings(model, data, newSteps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout,
-                seed, saveEvery, keepLast, optimizer, stage, device);
+                seed, saveEvery, keepLast, optimizer, stage, device, betas, eps, emaDecay, evalEvery, evalData,
+                patience);
     }
 
     /** The learning rate of update {@code step} (0-based): the official constant schedule with linear warm-up. */
@@ -87,7 +155,11 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
                     num(n, "weightDecay", f).doubleValue(), num(n, "maxGradNorm", f).doubleValue(),
                     num(n, "captionDropout", f).doubleValue(), num(n, "seed", f).longValue(),
                     num(n, "saveEvery", f).intValue(), num(n, "keepLast", f).intValue(), text(n, "optimizer", f),
-                    text(n, "stage", f), text(n, "device", f));
+                    text(n, "stage", f), text(n, "device", f), numbers(n, "betas", f), numbers(n, "eps", f),
+                    n.has("emaDecay") ? num(n, "emaDecay", f).doubleValue() : 0,
+                    n.has("evalEvery") ? num(n, "evalEvery", f).intValue() : 0,
+                    n.hasNonNull("evalData") ? text(n, "evalData", f) : null,
+                    n.has("patience") ? num(n, "patience", f).intValue() : 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
         }
@@ -97,6 +169,19 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
         JsonNode v = n.get(key);
         if (v == null || !v.isTextual()) throw new IllegalArgumentException(f + ": missing text setting '" + key + "'");
         return v.asText();
+    }
+
+    /** An optional list of numbers: absent or null (a run written before the setting existed) is the default. */
+    private static List<Double> numbers(JsonNode n, String key, Path f) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) return null;
+        if (!v.isArray()) throw new IllegalArgumentException(f + ": setting '" + key + "' must be a list of numbers");
+        List<Double> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isNumber()) throw new IllegalArgumentException(f + ": setting '" + key + "' must be a list of numbers");
+            out.add(e.doubleValue());
+        }
+        return out;
     }
 
     private static Number num(JsonNode n, String key, Path f) {

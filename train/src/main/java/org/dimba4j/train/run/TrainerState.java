@@ -25,14 +25,16 @@ import java.util.Map;
  * @param lossAverage      the loss's exponential moving average before bias correction (0 before the first step)
  * @param optimizer        the optimizer's name
  * @param optimizerScalars its {@link org.dimba4j.train.optim.OptimizerState#scalars()}
+ * @param eval             the best eval so far and the patience count ({@link EvalState#NONE} without evals)
  */
 public record TrainerState(int step, long epoch, long offset, long seed, double lossAverage, String optimizer,
-                           Map<String, Double> optimizerScalars) {
+                           Map<String, Double> optimizerScalars, EvalState eval) {
     static final String FILE = "state.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public TrainerState {
         optimizerScalars = Map.copyOf(optimizerScalars);
+        if (eval == null) eval = EvalState.NONE;
     }
 
     void write(Path dir) throws IOException {
@@ -45,6 +47,8 @@ public record TrainerState(int step, long epoch, long offset, long seed, double 
         n.put("optimizer", optimizer);
         ObjectNode s = n.putObject("optimizer_scalars");
         new java.util.TreeMap<>(optimizerScalars).forEach(s::put); // sorted: the file is the same for the same state
+        n.putObject("eval").put("best_step", eval.bestStep()).put("best_loss", Double.toString(eval.bestLoss()))
+                .put("since_best", eval.sinceBest());
         Files.writeString(dir.resolve(FILE), JSON.writeValueAsString(n) + "\n");
     }
 
@@ -59,7 +63,10 @@ public record TrainerState(int step, long epoch, long offset, long seed, double 
             }
             return new TrainerState(n.get("step").intValue(), n.path("data_position").path("epoch").longValue(),
                     n.path("data_position").path("offset").longValue(), n.path("rng").path("seed").longValue(),
-                    Double.parseDouble(n.path("loss_average").asText("0")), n.get("optimizer").asText(), scalars);
+                    Double.parseDouble(n.path("loss_average").asText("0")), n.get("optimizer").asText(), scalars,
+                    n.has("eval") ? new EvalState(n.path("eval").path("best_step").intValue(),
+                            Double.parseDouble(n.path("eval").path("best_loss").asText("Infinity")),
+                            n.path("eval").path("since_best").intValue()) : EvalState.NONE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
         }

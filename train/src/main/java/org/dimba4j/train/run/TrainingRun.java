@@ -13,7 +13,9 @@ import org.dimba4j.train.data.DataOrder;
 import org.dimba4j.train.data.DataPosition;
 import org.dimba4j.train.data.TrainingData;
 import org.dimba4j.train.objective.CaptionDropout;
+import org.dimba4j.train.optim.Ema;
 import org.dimba4j.train.optim.Optimizer;
+import org.dimba4j.train.optim.OptimizerState;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -46,6 +48,9 @@ public final class TrainingRun {
     private final RunCheckpoints checkpoints;
     private final LossLog log;
     private boolean gradCheckpointing;
+    private TrainingData evalData;
+    /** The eval state of the checkpoint the loop resumes from. */
+    private EvalState resumedEval = EvalState.NONE;
 
     public TrainingRun(RunSettings settings, Path runDir, TrainingData data, Optimizer optimizer, Backend be, PrintWriter err) {
         if (!optimizer.name().equals(settings.optimizer())) {
@@ -71,6 +76,13 @@ public final class TrainingRun {
         return this;
     }
 
+    /** The held-out examples of {@code --eval-every} (required when the settings name eval data). Returns this run. */
+    public TrainingRun withEvalData(TrainingData held) {
+        if (held.size() == 0) throw new IllegalArgumentException("the eval data " + held.description() + " is empty");
+        evalData = held;
+        return this;
+    }
+
     public RunCheckpoints checkpoints() {
         return checkpoints;
     }
@@ -80,9 +92,17 @@ public final class TrainingRun {
         if (Files.exists(runDir.resolve(RunSettings.FILE))) {
             throw new IllegalArgumentException(runDir + " already holds a training run; continue it with --resume " + runDir);
         }
+        checkEvalData();
         settings.write(runDir);
         log.truncateAfter(0);
-        return loop(0, startingWeights(), 0, DataPosition.START);
+        EvalLog.truncateAfter(runDir, 0);
+        Parameters start = startingWeights();
+        return loop(0, start, 0, DataPosition.START, newEma(start));
+    }
+
+    /** PixArt copies the model into the EMA before training; null without --ema-decay. */
+    private Ema newEma(Parameters start) {
+        return settings.emaDecay() > 0 ? new Ema(be, settings.emaDecay(), start.asMap()) : null;
     }
 
     /**
@@ -94,6 +114,7 @@ public final class TrainingRun {
         if (!stored.withSteps(settings.steps()).equals(settings)) {
             throw new IllegalArgumentException("--resume " + runDir + ": only --steps may change; train.json says " + stored);
         }
+        checkEvalData();
         checkpoints.removeUnfinished();
         Optional<Integer> newest = checkpoints.newest();
         if (newest.isPresent() && newest.get() > settings.steps()) {
@@ -103,7 +124,9 @@ public final class TrainingRun {
         if (newest.isEmpty()) {
             err.println("[dimba4j] train: " + runDir + " has no complete checkpoint; starting it again from step 0");
             log.truncateAfter(0);
-            return loop(0, startingWeights(), 0, DataPosition.START);
+            EvalLog.truncateAfter(runDir, 0);
+            Parameters start = startingWeights();
+            return loop(0, start, 0, DataPosition.START, newEma(start));
         }
         int step = newest.get();
         RunCheckpoints.Loaded c = checkpoints.read(step);
@@ -114,10 +137,28 @@ public final class TrainingRun {
         }
         optimizer.restore(c.optimizer());
         log.truncateAfter(step);
+        EvalLog.truncateAfter(runDir, step);
+        resumedEval = c.state().eval();
         Map<String, Tensor> weights = new LinkedHashMap<>();
         c.weights().forEach((n, t) -> weights.put(n, be.upload(t)));
+        Parameters params = Parameters.of(weights, "checkpoint step-" + step);
+        Ema ema = null;
+        if (settings.emaDecay() > 0) {
+            // one EMA update per optimizer update, so the update count is the step
+            Map<String, Tensor> saved = new LinkedHashMap<>();
+            checkpoints.readEma(step).forEach((n, t) -> saved.put("ema." + n, t));
+            ema = newEma(params);
+            ema.restore(new OptimizerState("ema", saved, Map.of("decay", settings.emaDecay(), "updates", (double) step)));
+        }
         err.printf(java.util.Locale.ROOT, "[dimba4j] train: resuming %s from step %d of %d%n", runDir, step, settings.steps());
-        return loop(step, Parameters.of(weights, "checkpoint step-" + step), c.state().lossAverage(), position);
+        return loop(step, params, c.state().lossAverage(), position, ema);
+    }
+
+    private void checkEvalData() {
+        if (settings.evalEvery() > 0 && evalData == null) {
+            throw new IllegalArgumentException("the run evals every " + settings.evalEvery() + " steps on "
+                    + settings.evalData() + ", but no eval data was opened (withEvalData)");
+        }
     }
 
     private Path modelDir() {
@@ -133,7 +174,7 @@ public final class TrainingRun {
     }
 
     /** Updates {@code from + 1 .. settings.steps()}; {@code position} is where update {@code from + 1} reads. */
-    private Path loop(int from, Parameters params, double average, DataPosition position) {
+    private Path loop(int from, Parameters params, double average, DataPosition position, Ema ema) {
         DimbaConfig config = DimbaConfig.load(modelDir().resolve("transformer/config.json"));
         float scaling = VaeConfig.load(modelDir().resolve("vae/config.json")).scalingFactor();
         EpsilonMseLoss objective = EpsilonMseLoss.dimba();
@@ -141,6 +182,11 @@ public final class TrainingRun {
         CaptionDropout dropout = new CaptionDropout(settings.captionDropout(), settings.seed());
         Progress progress = new Progress(err, from);
         Path last = from > 0 ? checkpoints.folder(from) : null;
+        EvalState eval = resumedEval;
+        if (eval.exhausted(settings.patience())) {
+            err.println("[dimba4j] train: the run had stopped early at step " + from + "; best step " + eval.bestStep());
+            return last;
+        }
         for (int step = from; step < settings.steps(); step++) {
             int[] ids = order.nextBatch(settings.batch()); // drop_last, as the official DataLoader
             Batch batch = Batch.of(data, ids);
@@ -161,28 +207,51 @@ public final class TrainingRun {
             Map<String, Tensor> current = new LinkedHashMap<>();
             for (String name : grads.keySet()) current.put(name, params.get(name));
             params = params.with(optimizer.step(current, grads, lr));
+            if (ema != null) ema.update(params.asMap());
 
             average = SMOOTHING * average + (1 - SMOOTHING) * g.loss();
             double smoothed = average / (1 - Math.pow(SMOOTHING, done));
             log.append(new LossLog.Row(done, g.loss(), mean(s.mse(), g.loss()), s.vb() == null ? Double.NaN : mean(s.vb(), 0),
                     lr, g.norm(), smoothed));
             progress.step(done, settings.steps(), g.loss(), smoothed, g.norm());
-            if (done % settings.saveEvery() == 0 || done == settings.steps()) {
-                last = save(done, params, average, order);
+            if (settings.evalEvery() > 0 && (done % settings.evalEvery() == 0 || done == settings.steps())) {
+                double e = Evaluation.meanLoss(evalData, settings.batch(), settings.seed(), params, config, scaling, be,
+                        objective, optimizer);
+                eval = eval.after(done, e);
+                EvalLog.append(runDir, done, e);
+                err.printf(java.util.Locale.ROOT, "[dimba4j] train: eval at step %d: loss %.6f (best %.6f at step %d)%n",
+                        done, e, eval.bestLoss(), eval.bestStep());
+                if (eval.bestStep() == done) {
+                    Map<String, Tensor> host = new LinkedHashMap<>();
+                    params.asMap().forEach((n, t) -> host.put(n, be.download(t)));
+                    checkpoints.writeBest(modelDir(), modelDir().resolve("transformer/config.json"), host,
+                            String.format(java.util.Locale.ROOT, "{\"step\": %d, \"eval_loss\": %s}%n", done, Double.toString(e)));
+                }
+            }
+            boolean stop = eval.exhausted(settings.patience());
+            if (done % settings.saveEvery() == 0 || done == settings.steps() || stop) {
+                last = save(done, params, average, order, ema, eval);
+            }
+            if (stop) {
+                err.println("[dimba4j] train: stopping early at step " + done + ": " + settings.patience()
+                        + " evals without improvement; the best weights (step " + eval.bestStep() + ") are in "
+                        + runDir.resolve("best"));
+                break;
             }
         }
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
         return last;
     }
 
-    private Path save(int step, Parameters params, double average, DataOrder order) {
+    private Path save(int step, Parameters params, double average, DataOrder order, Ema ema, EvalState eval) {
         Map<String, Tensor> host = new LinkedHashMap<>();
         params.asMap().forEach((n, t) -> host.put(n, be.download(t)));
         DataPosition pos = order.position();
         var opt = optimizer.state();
-        TrainerState state = new TrainerState(step, pos.epoch(), pos.offset(), settings.seed(), average, opt.optimizer(), opt.scalars());
-        Path p = checkpoints.write(step, modelDir(), modelDir().resolve("transformer/config.json"), host, opt, state,
-                settings.keepLast());
+        TrainerState state = new TrainerState(step, pos.epoch(), pos.offset(), settings.seed(), average, opt.optimizer(), opt.scalars(),
+                eval);
+        Path p = checkpoints.write(step, modelDir(), modelDir().resolve("transformer/config.json"), host,
+                ema == null ? null : ema.weights(), opt, state, settings.keepLast());
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
         err.println("[dimba4j] train: checkpoint " + p);
         err.flush();
