@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 OptimizerStepsCommand.class,
                 CacheCommand.class,
+                InitModelCommand.class,
                 DatasetCommand.class,
                 EvalCommand.class,
         })

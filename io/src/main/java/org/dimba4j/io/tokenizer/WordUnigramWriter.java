@@ -24,7 +24,9 @@ import java.util.Set;
  * summed log-probability, so with every word at log(1 / words) and every character far below it, a listed word is always
  * one token and an unlisted one is spelled out rather than lost to {@code <unk>}. The normalizer lower-cases after NFKC
  * (a closed vocabulary has no reason to tell "Red" from "red"); the pre-tokenizer and post-processor are T5's
- * (whitespace split, Metaspace with a prepended {@code ▁}, {@code </s>} appended).
+ * (whitespace split, Metaspace with a prepended {@code ▁}, {@code </s>} appended). The config names
+ * {@code PreTrainedTokenizerFast}: transformers' {@code T5Tokenizer} class would rebuild T5's own normalizer and
+ * tokenize "Red" differently from this file; the fast class uses the file as written, as dimba4j does.
  */
 public final class WordUnigramWriter {
     public static final String SPACE = "\u2581";
@@ -85,7 +87,7 @@ public final class WordUnigramWriter {
         model.put("byte_fallback", false);
 
         ObjectNode config = JSON.createObjectNode();
-        config.put("tokenizer_class", "T5Tokenizer").put("eos_token", "</s>").put("pad_token", "<pad>")
+        config.put("tokenizer_class", "PreTrainedTokenizerFast").put("eos_token", "</s>").put("pad_token", "<pad>")
                 .put("unk_token", "<unk>").put("extra_ids", 0).put("model_max_length", modelMaxLength)
                 .put("_dimba4j_note", "closed-vocabulary Unigram written by dimba4j (WordUnigramWriter), " + vocab.size() + " words");
         try {

@@ -1,0 +1,51 @@
+package org.dimba4j.infer.cli;
+
+import org.dimba4j.infer.bundle.InitialModelFolder;
+import org.dimba4j.infer.bundle.ShapesPreset;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code dimba init-model --preset shapes-64 [--seed S] [--vae DIR] -o DIR}: a model folder to train from scratch. */
+@Command(name = "init-model", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write a complete model folder to train from scratch: tokenizer/ (the preset's vocabulary),",
+                "text_encoder/ (a random T5 encoder, frozen), vae/ (--vae, else random), transformer/ (the official",
+                "Dimba initialisation) and model_index.json. 'dimba generate --model DIR' runs on it (drawing noise",
+                "until 'dimba train' has trained it)."})
+public final class InitModelCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--preset", paramLabel = "NAME", required = true, description = "model sizes: " + ShapesPreset.NAME)
+    String preset;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "seed of every random weight (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--vae", paramLabel = "DIR", description = "a trained VAE (a diffusers vae/ folder or a model folder with one) to copy")
+    Path vae;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", required = true, description = "the folder to create (must not exist)")
+    Path out;
+
+    @Override
+    public Integer call() {
+        if (!preset.equals(ShapesPreset.NAME)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--preset " + preset + ": known presets: " + ShapesPreset.NAME);
+        }
+        InitialModelFolder folder = new InitialModelFolder(out, seed, vae);
+        try {
+            folder.vaeFolder();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        String summary = folder.write();
+        var err = spec.commandLine().getErr();
+        summary.lines().forEach(l -> err.println("[dimba4j] init-model: " + l));
+        err.println("[dimba4j] init-model: wrote " + out);
+        return 0;
+    }
+}
