@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 OptimizerStepsCommand.class,
                 CacheCommand.class,
                 InitModelCommand.class,
+                TrainVaeCommand.class,
                 DatasetCommand.class,
                 EvalCommand.class,
         })
