@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 CacheCommand.class,
                 InitModelCommand.class,
                 TrainVaeCommand.class,
+                GridCommand.class,
                 DatasetCommand.class,
                 EvalCommand.class,
         })
