@@ -41,11 +41,14 @@ import org.dimba4j.train.optim.Optimizers;
  * @param evalEvery     eval on {@code evalData} every this many steps ({@code --eval-every}), 0 for none
  * @param evalData      the held-out examples of the eval ({@code --eval-data}), null without evals
  * @param patience      stop after this many evals in a row without a lower eval loss ({@code --patience}), 0: never
+ * @param from          {@code --stage adapt-resolution}: the model folder adapted ({@code --from}), else null
+ * @param size          {@code --stage adapt-resolution}: the new image size in pixels ({@code --size}), else 0
  */
 public record RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps,
                           double weightDecay, double maxGradNorm, double captionDropout, long seed, int saveEvery,
                           int keepLast, String optimizer, String stage, String device, List<Double> betas,
-                          List<Double> eps, double emaDecay, int evalEvery, String evalData, int patience) {
+                          List<Double> eps, double emaDecay, int evalEvery, String evalData, int patience,
+                          String from, int size) {
     public static final String FILE = "train.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -71,6 +74,13 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
         if ("quality-tune".equals(stage) && evalEvery == 0) {
             throw new IllegalArgumentException("--stage quality-tune needs --eval-every N and --eval-data DATA");
         }
+        boolean adapt = ResolutionAdaptation.STAGE.equals(stage);
+        if (adapt && (from == null || size <= 0)) {
+            throw new IllegalArgumentException("--stage adapt-resolution needs --from CKPT and --size S");
+        }
+        if (!adapt && (from != null || size != 0)) {
+            throw new IllegalArgumentException("--from and --size belong to --stage adapt-resolution, not " + stage);
+        }
         betas = finite("betas", betas);
         eps = finite("eps", eps);
         if (betas != null) {
@@ -91,6 +101,15 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
                        String optimizer, String stage, String device) {
         this(model, data, steps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout, seed, saveEvery,
                 keepLast, optimizer, stage, device, null, null, 0, 0, null, 0);
+    }
+
+    /** A run of a stage other than adapt-resolution (no --from, no --size). */
+    public RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps, double weightDecay,
+                       double maxGradNorm, double captionDropout, long seed, int saveEvery, int keepLast,
+                       String optimizer, String stage, String device, List<Double> betas, List<Double> eps,
+                       double emaDecay, int evalEvery, String evalData, int patience) {
+        this(model, data, steps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout, seed, saveEvery,
+                keepLast, optimizer, stage, device, betas, eps, emaDecay, evalEvery, evalData, patience, null, 0);
     }
 
     /** The optimizer hyper-parameters of this run: its weight decay, betas and eps. */
@@ -122,7 +141,7 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
     public RunSettings withSteps(int newSteps) {
         return new RunSettings(model, data, newSteps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout,
                 seed, saveEvery, keepLast, optimizer, stage, device, betas, eps, emaDecay, evalEvery, evalData,
-                patience);
+                patience, from, size);
     }
 
     /** The learning rate of update {@code step} (0-based): the official constant schedule with linear warm-up. */
@@ -159,7 +178,9 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
                     n.has("emaDecay") ? num(n, "emaDecay", f).doubleValue() : 0,
                     n.has("evalEvery") ? num(n, "evalEvery", f).intValue() : 0,
                     n.hasNonNull("evalData") ? text(n, "evalData", f) : null,
-                    n.has("patience") ? num(n, "patience", f).intValue() : 0);
+                    n.has("patience") ? num(n, "patience", f).intValue() : 0,
+                    n.hasNonNull("from") ? text(n, "from", f) : null,
+                    n.has("size") ? num(n, "size", f).intValue() : 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
         }
