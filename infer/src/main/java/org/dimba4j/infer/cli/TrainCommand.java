@@ -213,14 +213,19 @@ public final class TrainCommand implements Callable<Integer> {
         }
         double wd = weightDecay != null ? weightDecay : opt.equals("came") ? 0.0 : 0.01;
         try {
-            return new RunSettings(model.toAbsolutePath().normalize().toString(), data.toAbsolutePath().normalize().toString(),
-                    steps == null ? 1000 : steps, batch, lr, warmupSteps, wd, maxGradNorm, captionDropout, seed, saveEvery,
-                    keepLast, opt, stage, device, betas, eps, emaDecay, evalEvery,
-                    evalData == null ? null : evalData.toAbsolutePath().normalize().toString(), patience,
-                    from == null ? null : from.toAbsolutePath().normalize().toString(), size == null ? 0 : size);
+            return RunSettings.builder().model(absolute(model)).data(absolute(data)).steps(steps == null ? 1000 : steps)
+                    .batch(batch).lr(lr).warmupSteps(warmupSteps).weightDecay(wd).maxGradNorm(maxGradNorm)
+                    .captionDropout(captionDropout).seed(seed).saveEvery(saveEvery).keepLast(keepLast).optimizer(opt)
+                    .stage(stage).device(device).betas(betas).eps(eps).emaDecay(emaDecay).evalEvery(evalEvery)
+                    .evalData(absolute(evalData)).patience(patience).from(absolute(from)).size(size == null ? 0 : size)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    private static String absolute(Path p) {
+        return p == null ? null : p.toAbsolutePath().normalize().toString();
     }
 
     /**

@@ -46,8 +46,7 @@ class ResolutionAdaptationTest {
     static void pretrain() {
         // from the official initialisation (as the fresh models compared against), at a high lr on few examples
         RunSettings s = RunFixtures.settings(PRETRAIN_STEPS);
-        s = new RunSettings(s.model(), s.data(), PRETRAIN_STEPS, 4, 5e-3, 0,
-                0, s.maxGradNorm(), 0, s.seed(), PRETRAIN_STEPS, 0, s.optimizer(), s.stage(), s.device());
+        s = s.toBuilder().batch(4).lr(5e-3).warmupSteps(0).weightDecay(0).captionDropout(0).saveEvery(PRETRAIN_STEPS).build();
         Path run = tmp.resolve("pretrain");
         InitialWeights.write(run, RunFixtures.TINY.resolve("transformer/config.json"), 7);
         CpuBackend be = new CpuBackend();
@@ -174,9 +173,8 @@ class ResolutionAdaptationTest {
 
     static RunSettings adapt(Path runDir, int steps) {
         RunSettings s = RunFixtures.settings(steps);
-        return new RunSettings(runDir.resolve(InitialWeights.FOLDER).toString(), "seeded:31x3", steps, s.batch(), s.lr(),
-                s.warmupSteps(), s.weightDecay(), s.maxGradNorm(), s.captionDropout(), s.seed(), 2, 0, s.optimizer(),
-                ResolutionAdaptation.STAGE, s.device(), null, null, 0, 0, null, 0, pretrained.toString(), SIZE);
+        return s.toBuilder().model(runDir.resolve(InitialWeights.FOLDER).toString()).data("seeded:31x3")
+                .stage(ResolutionAdaptation.STAGE).from(pretrained.toString()).size(SIZE).build();
     }
 
     static Path adaptRun(Path runDir, int steps, boolean resume) {
