@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 NoiseCommand.class,
                 DevicesCommand.class,
                 GenerateCommand.class,
+                GenerateBatchCommand.class,
                 ForwardCommand.class,
                 GradCommand.class,
                 ImportOfficialCommand.class,
