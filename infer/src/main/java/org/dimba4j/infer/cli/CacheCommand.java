@@ -7,7 +7,9 @@ import org.dimba4j.train.data.CachedTrainingData;
 import org.dimba4j.train.data.ExampleEncoder;
 import org.dimba4j.train.data.ImageFolder;
 import org.dimba4j.train.data.OnlineTrainingData;
+import org.dimba4j.train.data.ShardedTrainingCache;
 import org.dimba4j.train.data.TrainingCache;
+import org.dimba4j.io.Shard;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +42,10 @@ public final class CacheCommand implements Runnable {
     @Option(names = "--shard-size", defaultValue = "64", description = "examples per shard (default: ${DEFAULT-VALUE})")
     int shardSize;
 
+    @Option(names = "--shard", paramLabel = "i/N", description = "encode only examples k with k mod N == i into CACHE's"
+            + " part files (every shard the same -o; training reads the union once all N are done; a rerun resumes)")
+    String shard;
+
     @Option(names = "--device", defaultValue = "auto", paramLabel = "cpu|opencl|auto", description = "compute device (default: ${DEFAULT-VALUE})")
     String device;
 
@@ -51,6 +57,16 @@ public final class CacheCommand implements Runnable {
         PrintWriter log = spec.commandLine().getErr();
         if (shardSize < 1) throw new IllegalArgumentException("--shard-size " + shardSize + " must be positive");
         if (CachedTrainingData.isCache(data)) throw new IllegalArgumentException(data + " is already a cache");
+        Shard part;
+        try {
+            part = shard == null ? null : Shard.parse(shard);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--shard: " + e.getMessage());
+        }
+        if (part != null && ShardedTrainingCache.isDone(output, part)) {
+            log.printf("[dimba4j] shard %s of cache %s is already complete%n", part, output);
+            return;
+        }
         Path modelDir = model != null ? model : ModelHome.defaultModel();
         long t0 = System.nanoTime();
         ImageFolder folder = ImageFolder.open(data, skipBad);
@@ -61,11 +77,15 @@ public final class CacheCommand implements Runnable {
              OnlineTrainingData online = new OnlineTrainingData(folder, ExampleEncoder.load(modelDir, be))) {
             long t1 = System.nanoTime();
             int n = folder.size();
-            TrainingCache.write(online, output, shardSize, i -> {
-                if ((i + 1) % 10 == 0 || i + 1 == n) log.printf("[dimba4j] encoded %d/%d%n", i + 1, n);
-            });
+            if (part == null) {
+                TrainingCache.write(online, output, shardSize, i -> {
+                    if ((i + 1) % 10 == 0 || i + 1 == n) log.printf("[dimba4j] encoded %d/%d%n", i + 1, n);
+                });
+            } else {
+                ShardedTrainingCache.write(online, output, shardSize, part, i -> log.printf("[dimba4j] encoded example %d%n", i));
+            }
             double s = (System.nanoTime() - t1) / 1e9;
-            log.printf("[dimba4j] wrote cache %s: %d examples at %d px in %.1f s (%.3f s/example; validation %.1f s)%n",
+            log.printf("[dimba4j] wrote " + (part == null ? "" : "shard " + part + " of ") + "cache %s: %d examples at %d px in %.1f s (%.3f s/example; validation %.1f s)%n",
                     output, n, online.encoder().imageSize(), s, s / n, (t1 - t0) / 1e9);
         }
     }

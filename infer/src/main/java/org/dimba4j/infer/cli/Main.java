@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 NoiseCommand.class,
                 DevicesCommand.class,
                 GenerateCommand.class,
+                GenerateBatchCommand.class,
                 ForwardCommand.class,
                 GradCommand.class,
                 ImportOfficialCommand.class,
@@ -21,6 +22,8 @@ import picocli.CommandLine.Command;
                 OptimizerStepsCommand.class,
                 CacheCommand.class,
                 InitModelCommand.class,
+                TrainVaeCommand.class,
+                GridCommand.class,
                 DatasetCommand.class,
                 EvalCommand.class,
         })

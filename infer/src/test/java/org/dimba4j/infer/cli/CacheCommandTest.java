@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CacheCommandTest {
     private static final Path TINY = Path.of("../models/tiny-reference");
 
-    private static Path dataset(Path dir, String... extraLines) throws IOException {
+    static Path dataset(Path dir, String... extraLines) throws IOException {
         Path data = Files.createDirectories(dir.resolve("data"));
         for (int i = 0; i < 3; i++) {
             BufferedImage img = new BufferedImage(80, 66 + i, BufferedImage.TYPE_INT_RGB);

@@ -15,43 +15,76 @@ import java.util.Arrays;
 
 /**
  * A cache folder written by {@link TrainingCache} ({@code dimba cache}): shards memory-mapped, example i read from
- * row i % shard_size of shard i / shard_size, copied out so the example outlives nothing.
+ * row i % shard_size of shard i / shard_size (for a sharded cache, {@link ShardedTrainingCache}, from its part i % N), copied out so the example outlives nothing.
  */
 public final class CachedTrainingData implements TrainingData {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Path dir;
-    private final int size, shardSize, imageSize, modelMaxLength, captionChannels;
+    private final int size, imageSize, modelMaxLength, captionChannels;
     private final int[] latentShape;
     private final String[] ids;
     private final SafetensorsFile[] shards;
+    /** Example k lives in row rowOf[k] of shards[fileOf[k]]. */
+    private final int[] fileOf, rowOf;
 
-    private CachedTrainingData(Path dir, JsonNode index) {
+    /**
+     * {@code parts}: the one index of an unsharded cache, or the N part indexes of {@code dimba cache --shard i/N}
+     * (part p holds the examples k with k % N == p, in k order).
+     */
+    private CachedTrainingData(Path dir, JsonNode[] parts) {
         this.dir = dir;
-        this.size = index.path("size").asInt(-1);
-        this.shardSize = index.path("shard_size").asInt(-1);
-        this.imageSize = index.path("image_size").asInt(-1);
-        this.modelMaxLength = index.path("model_max_length").asInt(-1);
-        this.captionChannels = index.path("caption_channels").asInt(-1);
-        JsonNode ls = index.path("latent_shape"), idNode = index.path("ids"), shardNode = index.path("shards");
-        if (size < 1 || shardSize < 1 || modelMaxLength < 1 || captionChannels < 1 || ls.size() != 3
-                || idNode.size() != size || shardNode.size() != (size + shardSize - 1) / shardSize) {
-            throw new DatasetException(dir.resolve(TrainingCache.INDEX) + " is inconsistent (size, shard_size, ids, shards or latent_shape)");
+        JsonNode first = parts[0];
+        this.size = first.path("size").asInt(-1);
+        this.imageSize = first.path("image_size").asInt(-1);
+        this.modelMaxLength = first.path("model_max_length").asInt(-1);
+        this.captionChannels = first.path("caption_channels").asInt(-1);
+        JsonNode ls = null;
+        for (JsonNode p : parts) if (p.has("latent_shape")) ls = p.path("latent_shape");
+        if (size < 1 || modelMaxLength < 1 || captionChannels < 1 || ls == null || ls.size() != 3) {
+            throw new DatasetException(dir.resolve(TrainingCache.INDEX) + " is inconsistent (size, model_max_length, caption_channels or latent_shape)");
         }
         this.latentShape = new int[] {ls.get(0).asInt(), ls.get(1).asInt(), ls.get(2).asInt()};
         this.ids = new String[size];
-        for (int i = 0; i < size; i++) ids[i] = idNode.get(i).asText();
-        this.shards = new SafetensorsFile[shardNode.size()];
-        for (int s = 0; s < shards.length; s++) {
-            Path p = dir.resolve(shardNode.get(s).asText());
-            if (!Files.isRegularFile(p)) throw new DatasetException("cache " + dir + ": missing shard " + p.getFileName());
-            shards[s] = SafetensorsFile.open(p);
-            int rows = Math.min(shardSize, size - s * shardSize);
-            check(s, "latent_mean", DType.F32, rows, latentShape[0], latentShape[1], latentShape[2]);
-            check(s, "latent_logvar", DType.F32, rows, latentShape[0], latentShape[1], latentShape[2]);
-            check(s, "caption", DType.F32, rows, modelMaxLength, captionChannels);
-            check(s, "caption_mask", DType.I64, rows, modelMaxLength);
+        this.fileOf = new int[size];
+        this.rowOf = new int[size];
+        int n = parts.length, files = 0;
+        for (JsonNode p : parts) files += p.path("shards").size();
+        this.shards = new SafetensorsFile[files];
+        int base = 0;
+        for (int part = 0; part < n; part++) {
+            JsonNode index = parts[part];
+            String name = n == 1 ? TrainingCache.INDEX : ShardedTrainingCache.partIndexName(new org.dimba4j.io.Shard(part, n));
+            int shardSize = index.path("shard_size").asInt(-1), count = size > part ? (size - part + n - 1) / n : 0;
+            JsonNode idNode = index.path("ids"), shardNode = index.path("shards");
+            if (index.path("size").asInt(-1) != size || index.path("image_size").asInt(-1) != imageSize
+                    || index.path("model_max_length").asInt(-1) != modelMaxLength || index.path("caption_channels").asInt(-1) != captionChannels
+                    || (index.has("latent_shape") && !index.path("latent_shape").equals(ls))) {
+                throw new DatasetException(dir.resolve(name) + " disagrees with " + dir.resolve(parts.length == 1 ? TrainingCache.INDEX
+                        : ShardedTrainingCache.partIndexName(new org.dimba4j.io.Shard(0, n))) + " (size, image_size, model_max_length, caption_channels or latent_shape)");
+            }
+            if (shardSize < 1 || idNode.size() != count || shardNode.size() != (count + shardSize - 1) / shardSize) {
+                throw new DatasetException(dir.resolve(name) + " is inconsistent (size, shard_size, ids or shards)");
+            }
+            for (int j = 0; j < count; j++) {
+                int k = part + j * n;
+                ids[k] = idNode.get(j).asText();
+                fileOf[k] = base + j / shardSize;
+                rowOf[k] = j % shardSize;
+            }
+            for (int f = 0; f < shardNode.size(); f++) {
+                Path p = dir.resolve(shardNode.get(f).asText());
+                if (!Files.isRegularFile(p)) throw new DatasetException("cache " + dir + ": missing shard " + p.getFileName());
+                int s = base + f;
+                shards[s] = SafetensorsFile.open(p);
+                int rows = Math.min(shardSize, count - f * shardSize);
+                check(s, "latent_mean", DType.F32, rows, latentShape[0], latentShape[1], latentShape[2]);
+                check(s, "latent_logvar", DType.F32, rows, latentShape[0], latentShape[1], latentShape[2]);
+                check(s, "caption", DType.F32, rows, modelMaxLength, captionChannels);
+                check(s, "caption_mask", DType.I64, rows, modelMaxLength);
+            }
+            base += shardNode.size();
         }
     }
 
@@ -65,23 +98,43 @@ public final class CachedTrainingData implements TrainingData {
         }
     }
 
-    /** Whether {@code dir} looks like a cache folder (holds {@value TrainingCache#INDEX}). */
+    /**
+     * Whether {@code dir} looks like a cache folder: it holds {@value TrainingCache#INDEX}, or part indexes
+     * {@code cache-part-i-of-N.json} of a sharded cache ({@link ShardedTrainingCache}).
+     */
     public static boolean isCache(Path dir) {
-        return Files.isRegularFile(dir.resolve(TrainingCache.INDEX));
+        if (Files.isRegularFile(dir.resolve(TrainingCache.INDEX))) return true;
+        try (var s = Files.newDirectoryStream(dir, "cache-part-*-of-*.json")) {
+            return s.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
+    /** Opens an unsharded cache, or the union of a sharded one's parts (all N must be finished). */
     public static CachedTrainingData open(Path dir) {
         Path indexFile = dir.resolve(TrainingCache.INDEX);
+        if (!Files.isRegularFile(indexFile)) {
+            JsonNode[] parts = ShardedTrainingCache.parts(dir);
+            if (parts != null) {
+                for (int i = 0; i < parts.length; i++) checkFormat(dir.resolve(ShardedTrainingCache.partIndexName(new org.dimba4j.io.Shard(i, parts.length))), parts[i]);
+                return new CachedTrainingData(dir, parts);
+            }
+        }
         JsonNode index;
         try {
             index = TrainingCache.JSON.readTree(indexFile.toFile());
         } catch (IOException e) {
             throw new DatasetException("cannot read " + indexFile + ": " + e.getMessage(), e);
         }
+        checkFormat(indexFile, index);
+        return new CachedTrainingData(dir, new JsonNode[] {index});
+    }
+
+    private static void checkFormat(Path indexFile, JsonNode index) {
         if (!TrainingCache.FORMAT.equals(index.path("format").asText())) {
             throw new DatasetException(indexFile + " is not a " + TrainingCache.FORMAT + " index");
         }
-        return new CachedTrainingData(dir, index);
     }
 
     @Override
@@ -104,8 +157,8 @@ public final class CachedTrainingData implements TrainingData {
     @Override
     public TrainingExample get(int index) {
         if (index < 0 || index >= size) throw new IndexOutOfBoundsException("example " + index + " of " + size);
-        SafetensorsFile f = shards[index / shardSize];
-        int row = index % shardSize, latent = latentShape[0] * latentShape[1] * latentShape[2];
+        SafetensorsFile f = shards[fileOf[index]];
+        int row = rowOf[index], latent = latentShape[0] * latentShape[1] * latentShape[2];
         return new TrainingExample(ids[index],
                 Tensor.of(floats(f.bytes("latent_mean"), row, latent), latentShape),
                 Tensor.of(floats(f.bytes("latent_logvar"), row, latent), latentShape),

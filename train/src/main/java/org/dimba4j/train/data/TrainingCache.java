@@ -94,7 +94,7 @@ public final class TrainingCache {
         };
     }
 
-    private static Tensor stackFloats(TrainingExample[] ex, int which) {
+    static Tensor stackFloats(TrainingExample[] ex, int which) {
         int[] shape = pick(ex[0], which).shape();
         int n = Math.toIntExact(pick(ex[0], which).numel());
         float[] all = new float[Math.multiplyExact(n, ex.length)];
@@ -111,7 +111,7 @@ public final class TrainingCache {
         return Tensor.of(all, stacked);
     }
 
-    private static Tensor stackMasks(TrainingExample[] ex) {
+    static Tensor stackMasks(TrainingExample[] ex) {
         int len = ex[0].captionMask().dim(0);
         long[] all = new long[len * ex.length];
         for (int i = 0; i < ex.length; i++) System.arraycopy(ex[i].captionMask().toLongArray(), 0, all, i * len, len);
