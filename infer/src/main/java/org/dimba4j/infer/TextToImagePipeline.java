@@ -124,6 +124,18 @@ public final class TextToImagePipeline implements AutoCloseable {
      * Not thread-safe: {@link DimbaPipeline} serialises calls.
      */
     public Result generate(GenerationRequest req, Listener listener, CancellationToken cancel) {
+        return generate(req, listener, cancel, transformer);
+    }
+
+    /**
+     * As {@link #generate(GenerationRequest, Listener, CancellationToken)} with another denoiser of the same config
+     * in place of the folder's transformer: a training run's current weights, sampled with this folder's tokenizer,
+     * text encoder and VAE ({@code dimba train --sample-every}).
+     */
+    public Result generate(GenerationRequest req, Listener listener, CancellationToken cancel, Dimba transformer) {
+        if (!transformer.config().equals(config())) {
+            throw new IllegalArgumentException("the transformer's config " + transformer.config() + " is not the pipeline's " + config());
+        }
         PhaseTimer timer = new PhaseTimer();
         cancel.throwIfCancelled();
         DimbaConfig cfg = config();

@@ -100,6 +100,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patience", paramLabel = "K", defaultValue = "0", description = "stop after K evals in a row without a lower eval loss (default: ${DEFAULT-VALUE}: never)")
     int patience;
 
+    @Option(names = "--sample-every", paramLabel = "N", defaultValue = "0", description = "every N steps and at the end, "
+            + "RUN/samples/step-<N>.png: a grid of the sample prompts drawn with the current weights (the EMA with "
+            + "--ema-decay) by DPM-Solver++ from the run's seed; no effect on the training (default: ${DEFAULT-VALUE}: none)")
+    int sampleEvery;
+
+    @Option(names = {"--sample-prompts", "--validation-prompts"}, paramLabel = "FILE", description = "the prompts of "
+            + "--sample-every, one a line (default: the five validation prompts of the official scripts/train.py)")
+    Path samplePrompts;
+
     @Option(names = "--stage", paramLabel = "STAGE", defaultValue = "pretrain", description = "pretrain, quality-tune or adapt-resolution (default: ${DEFAULT-VALUE})")
     String stage;
 
@@ -129,18 +138,29 @@ public final class TrainCommand implements Callable<Integer> {
         boolean resuming = resume != null;
         RunSettings settings = resuming ? resumeSettings(pr) : newSettings();
         Path runDir = resuming ? resume : out;
+        // the prompts are read (and a bad file named) before anything is written or any step runs
+        List<String> prompts;
+        try {
+            prompts = settings.sampleEvery() == 0 ? null
+                    : TrainingSamples.readPrompts(settings.samplePrompts() == null ? null : Path.of(settings.samplePrompts()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (!resuming && settings.stage().equals(ResolutionAdaptation.STAGE)) {
             // before the data opens: RUN/init is the run's model folder, so examples are encoded at --size
             Path adapted = ResolutionAdaptation.write(runDir, Path.of(settings.from()), settings.size());
             err.println("[dimba4j] train: adapt-resolution: " + settings.from() + " -> " + settings.size() + " px in " + adapted);
         }
-        try (Backend be = Backends.select(settings.device()); TrainingData examples = openData(settings, be)) {
+        try (Backend be = Backends.select(settings.device()); TrainingData examples = openData(settings, be);
+             TrainingSamples sampler = prompts == null ? null
+                     : new TrainingSamples(Path.of(settings.model()), be, prompts, settings.seed())) {
             OptimizerSettings os = settings.optimizerSettings();
             Optimizer opt = Optimizers.create(settings.optimizer(), os, be);
             err.printf(Locale.ROOT, "[dimba4j] train: %s on %s, %d examples, %d steps of batch %d, %s lr %.3g, device %s%n",
                     settings.model(), examples.description(), examples.size(), settings.steps(), settings.batch(),
                     settings.optimizer(), settings.lr(), be.name());
             TrainingRun run = new TrainingRun(settings, runDir, examples, opt, be, err).withGradCheckpointing(gradCheckpointing);
+            if (sampler != null) run.withSampleHook(sampler);
             if (!resuming && init.equals("random")) {
                 // only transformer/config.json of --model counts: RUN/init/transformer is where the run starts
                 Path t = InitialWeights.write(runDir, Path.of(settings.model()).resolve("transformer/config.json"), settings.seed());
@@ -218,6 +238,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .captionDropout(captionDropout).seed(seed).saveEvery(saveEvery).keepLast(keepLast).optimizer(opt)
                     .stage(stage).device(device).betas(betas).eps(eps).emaDecay(emaDecay).evalEvery(evalEvery)
                     .evalData(absolute(evalData)).patience(patience).from(absolute(from)).size(size == null ? 0 : size)
+                    .sampleEvery(sampleEvery).samplePrompts(absolute(samplePrompts))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -43,12 +43,16 @@ import org.dimba4j.train.optim.Optimizers;
  * @param patience      stop after this many evals in a row without a lower eval loss ({@code --patience}), 0: never
  * @param from          {@code --stage adapt-resolution}: the model folder adapted ({@code --from}), else null
  * @param size          {@code --stage adapt-resolution}: the new image size in pixels ({@code --size}), else 0
+ * @param sampleEvery   write {@code RUN/samples/step-N.png} every this many steps and at the end
+ *                      ({@code --sample-every}), 0 for none
+ * @param samplePrompts the file of the sample prompts, one a line ({@code --sample-prompts}), null for the official
+ *                      validation prompts
  */
 public record RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps,
                           double weightDecay, double maxGradNorm, double captionDropout, long seed, int saveEvery,
                           int keepLast, String optimizer, String stage, String device, List<Double> betas,
                           List<Double> eps, double emaDecay, int evalEvery, String evalData, int patience,
-                          String from, int size) {
+                          String from, int size, int sampleEvery, String samplePrompts) {
     public static final String FILE = "train.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -81,6 +85,8 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
         if (!adapt && (from != null || size != 0)) {
             throw new IllegalArgumentException("--from and --size belong to --stage adapt-resolution, not " + stage);
         }
+        if (sampleEvery < 0) throw new IllegalArgumentException("sample-every must be >= 0 (0: no samples), not " + sampleEvery);
+        if (sampleEvery == 0 && samplePrompts != null) throw new IllegalArgumentException("--sample-prompts needs --sample-every N");
         betas = finite("betas", betas);
         eps = finite("eps", eps);
         if (betas != null) {
@@ -175,6 +181,8 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
             if (n.has("patience")) b.patience(num(n, "patience", f).intValue());
             if (n.hasNonNull("from")) b.from(text(n, "from", f));
             if (n.has("size")) b.size(num(n, "size", f).intValue());
+            if (n.has("sampleEvery")) b.sampleEvery(num(n, "sampleEvery", f).intValue());
+            if (n.hasNonNull("samplePrompts")) b.samplePrompts(text(n, "samplePrompts", f));
             return b.build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);

@@ -6,12 +6,12 @@ import java.util.List;
  * Builds {@link RunSettings} by name. The defaults, in this one place, are the official
  * {@code configs/dimba_xl2_img512.py}: 1000 steps of batch 16, CAME at lr 2e-5 with no weight decay, 1000 warm-up
  * steps, gradient clipping at 0.05, caption dropout 0.1; a checkpoint every 500 steps, all kept; stage pretrain on the
- * {@code auto} device; the optimizer's own betas and eps; no EMA, no evals. {@code model} and {@code data} have no
+ * {@code auto} device; the optimizer's own betas and eps; no EMA, no evals, no samples. {@code model} and {@code data} have no
  * default. {@link #build} checks every value ({@link RunSettings}'s constructor).
  */
 public final class RunSettingsBuilder {
-    private String model, data, optimizer = "came", stage = "pretrain", device = "auto", evalData, from;
-    private int steps = 1000, batch = 16, warmupSteps = 1000, saveEvery = 500, keepLast, evalEvery, patience, size;
+    private String model, data, optimizer = "came", stage = "pretrain", device = "auto", evalData, from, samplePrompts;
+    private int steps = 1000, batch = 16, warmupSteps = 1000, saveEvery = 500, keepLast, evalEvery, patience, size, sampleEvery;
     private double lr = 2e-5, weightDecay, maxGradNorm = 0.05, captionDropout = 0.1, emaDecay;
     private long seed;
     private List<Double> betas, eps;
@@ -42,6 +42,8 @@ public final class RunSettingsBuilder {
         patience = s.patience();
         from = s.from();
         size = s.size();
+        sampleEvery = s.sampleEvery();
+        samplePrompts = s.samplePrompts();
     }
 
     public RunSettingsBuilder model(String v) { model = v; return this; }
@@ -72,10 +74,15 @@ public final class RunSettingsBuilder {
     /** {@code --stage adapt-resolution}: the new image size in pixels. */
     public RunSettingsBuilder size(int v) { size = v; return this; }
 
+    /** Samples every this many steps and at the end, 0 for none. */
+    public RunSettingsBuilder sampleEvery(int v) { sampleEvery = v; return this; }
+    /** The sample prompts' file, one a line; null for the official validation prompts. */
+    public RunSettingsBuilder samplePrompts(String v) { samplePrompts = v; return this; }
+
     public RunSettings build() {
         if (model == null || data == null) throw new IllegalArgumentException("a run needs a model folder and data");
         return new RunSettings(model, data, steps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout, seed,
                 saveEvery, keepLast, optimizer, stage, device, betas, eps, emaDecay, evalEvery, evalData, patience, from,
-                size);
+                size, sampleEvery, samplePrompts);
     }
 }

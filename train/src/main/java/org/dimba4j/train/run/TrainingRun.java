@@ -38,6 +38,7 @@ import java.util.Optional;
 public final class TrainingRun {
     /** The smoothed loss: an exponential moving average, bias-corrected as Adam's moments (so early steps read right). */
     static final double SMOOTHING = 0.98;
+    public static final String SAMPLES = "samples";
 
     private final RunSettings settings;
     private final Path runDir;
@@ -49,6 +50,7 @@ public final class TrainingRun {
     private final LossLog log;
     private boolean gradCheckpointing;
     private TrainingData evalData;
+    private SampleHook samples;
     /** The eval state of the checkpoint the loop resumes from. */
     private EvalState resumedEval = EvalState.NONE;
 
@@ -81,6 +83,17 @@ public final class TrainingRun {
         if (held.size() == 0) throw new IllegalArgumentException("the eval data " + held.description() + " is empty");
         evalData = held;
         return this;
+    }
+
+    /** What writes {@code RUN/samples/step-N.png} (required when the settings sample). Returns this run. */
+    public TrainingRun withSampleHook(SampleHook hook) {
+        samples = hook;
+        return this;
+    }
+
+    /** {@code RUN/samples/step-<N>.png}. */
+    public Path samplePath(int step) {
+        return runDir.resolve(SAMPLES).resolve("step-" + step + ".png");
     }
 
     public RunCheckpoints checkpoints() {
@@ -161,6 +174,10 @@ public final class TrainingRun {
             throw new IllegalArgumentException("the run evals every " + settings.evalEvery() + " steps on "
                     + settings.evalData() + ", but no eval data was opened (withEvalData)");
         }
+        if (settings.sampleEvery() > 0 && samples == null) {
+            throw new IllegalArgumentException("the run samples every " + settings.sampleEvery()
+                    + " steps, but has no sample hook (withSampleHook)");
+        }
     }
 
     private Path modelDir() {
@@ -229,6 +246,9 @@ public final class TrainingRun {
                 }
             }
             boolean stop = eval.exhausted(settings.patience());
+            if (settings.sampleEvery() > 0 && (done % settings.sampleEvery() == 0 || done == settings.steps() || stop)) {
+                writeSample(done, ema == null ? params : Parameters.of(uploaded(ema.weights()), "EMA at step " + done));
+            }
             if (done % settings.saveEvery() == 0 || done == settings.steps() || stop) {
                 last = save(done, params, average, order, ema, eval);
             }
@@ -241,6 +261,26 @@ public final class TrainingRun {
         }
         LossPlot.write(runDir.resolve(LossPlot.FILE), log.rows());
         return last;
+    }
+
+    /** The sample grid after {@code step} updates, written aside and renamed: a step-N.png is always complete. */
+    private void writeSample(int step, Parameters weights) {
+        Path target = samplePath(step), aside = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(target.getParent());
+            samples.write(step, weights, aside);
+            Files.move(aside, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        err.println("[dimba4j] train: samples " + target);
+    }
+
+    private Map<String, Tensor> uploaded(Map<String, Tensor> host) {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        host.forEach((n, t) -> m.put(n, be.upload(t)));
+        return m;
     }
 
     private Map<String, Tensor> hostWeights(Parameters params) {

@@ -142,7 +142,7 @@ class ResolutionAdaptationTest {
     }
 
     @Test
-    void thePretrainedModelStartsLowerAtTheNewSizeThanAFreshOne(@TempDir Path dir) {
+    void thePretrainedModelStartsLowerAtTheNewSizeThanAFreshOneOrOneNotInterpolated(@TempDir Path dir) {
         Path init = ResolutionAdaptation.write(dir.resolve("run"), pretrained, SIZE);
         DimbaConfig config = DimbaConfig.load(init.resolve("transformer/config.json"));
         float scaling = VaeConfig.load(init.resolve("vae/config.json")).scalingFactor();
@@ -154,15 +154,23 @@ class ResolutionAdaptationTest {
             adapted = Parameters.copyOf(src, be);
         }
         int draws = 4;
-        double adaptedMean = 0, freshMean = 0;
+        // the same weights at the new grid without the interpolation (pe_interpolation left at the original 1): the
+        // sin-cos coordinates run past the range the model was trained on
+        DimbaConfig notInterpolated = config.toBuilder().peInterpolation(1).build();
+        double adaptedMean = 0, freshMean = 0, notInterpolatedMean = 0;
         for (int d = 0; d < draws; d++) {
             // the same eval draws (timesteps, noise) for both models, several of them so one lucky draw cannot decide
             adaptedMean += Evaluation.meanLoss(data, 2, 100 + d, adapted, config, scaling, be, EpsilonMseLoss.dimba(), opt) / draws;
+            notInterpolatedMean += Evaluation.meanLoss(data, 2, 100 + d, adapted, notInterpolated, scaling, be,
+                    EpsilonMseLoss.dimba(), opt) / draws;
             Parameters fresh = Parameters.of(uploaded(be, DimbaInit.initialise(config, 500 + d)), "fresh " + d);
             freshMean += Evaluation.meanLoss(data, 2, 100 + d, fresh, config, scaling, be, EpsilonMseLoss.dimba(), opt) / draws;
         }
-        System.err.printf("adapt-resolution 64 -> %d px: mean loss adapted %.5f, fresh %.5f%n", SIZE, adaptedMean, freshMean);
+        System.err.printf("adapt-resolution 64 -> %d px: mean loss adapted %.5f, not interpolated %.5f, fresh %.5f%n", SIZE,
+                adaptedMean, notInterpolatedMean, freshMean);
+        // measured: 0.212, 0.259, 1.025 (the draws are seeded and the CPU backend bit-reproducible)
         assertTrue(adaptedMean < freshMean, "adapted " + adaptedMean + " vs fresh " + freshMean);
+        assertTrue(adaptedMean < notInterpolatedMean, "adapted " + adaptedMean + " vs not interpolated " + notInterpolatedMean);
     }
 
     private static Map<String, Tensor> uploaded(CpuBackend be, Map<String, Tensor> host) {
