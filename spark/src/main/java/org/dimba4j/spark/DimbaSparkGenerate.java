@@ -66,7 +66,7 @@ public final class DimbaSparkGenerate {
     public static List<BatchItem> check(Path promptsFile, SparkBatchSettings s) {
         PipelineOptions options = PipelineOptions.builder().device(s.device()).build();
         Path model = Path.of(s.modelDir());
-        return BatchItem.resolve(promptsFile.toString(), PromptsFile.read(promptsFile), s.defaults(), r -> DimbaPipeline.check(model, r, options));
+        return BatchItem.resolve(promptsFile.toString(), PromptsFile.read(promptsFile), s.defaults(), DimbaPipeline.requestChecker(model, options));
     }
 
     /** The checked lines as a {@link #PROMPTS} Dataset in {@code partitions} slices, in file order. */
