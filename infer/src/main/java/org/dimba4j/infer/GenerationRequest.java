@@ -76,14 +76,17 @@ public record GenerationRequest(List<String> prompts, String negativePrompt, int
         return new GenerationRequest(prompts, negativePrompt, w, h, steps, guidance, sampler, seed, initNoise, previewEvery);
     }
 
-    /** Width and height 0 replaced: by the size of {@code initNoise}, else by {@code defaultSize}. */
-    GenerationRequest resolveSize(int defaultSize) {
-        int w = width != 0 ? width : initNoise != null ? initNoise.dim(3) * 8 : defaultSize;
-        int h = height != 0 ? height : initNoise != null ? initNoise.dim(2) * 8 : defaultSize;
+    /**
+     * Width and height 0 replaced: by the size of {@code initNoise} (latents times the VAE's {@code factor}), else by
+     * {@code defaultSize}.
+     */
+    GenerationRequest resolveSize(int defaultSize, int factor) {
+        int w = width != 0 ? width : initNoise != null ? initNoise.dim(3) * factor : defaultSize;
+        int h = height != 0 ? height : initNoise != null ? initNoise.dim(2) * factor : defaultSize;
         return w == width && h == height ? this : withSize(w, h);
     }
 
-    /** Checks the image size against the denoiser: positive multiples of {@code multiple} pixels. */
+    /** Checks the image size against the denoiser: positive multiples of {@code multiple} pixels (VAE factor x patch). */
     void checkSize(int multiple) {
         checkSide("width", width, multiple);
         checkSide("height", height, multiple);
@@ -93,19 +96,19 @@ public record GenerationRequest(List<String> prompts, String negativePrompt, int
         if (v <= 0 || v % multiple != 0) {
             int lo = Math.max(multiple, v / multiple * multiple);
             throw new InvalidRequestException(field, v + " must be a positive multiple of " + multiple
-                    + " (VAE factor 8 x patch size); try " + lo + " or " + (lo + multiple));
+                    + " (the VAE's downsampling factor x the patch size); try " + lo + " or " + (lo + multiple));
         }
     }
 
-    /** The initial-noise shape this request implies. */
-    int[] latentShape(int channels) {
-        return new int[] {batch(), channels, height / 8, width / 8};
+    /** The initial-noise shape this request implies for a VAE that downsamples by {@code factor}. */
+    int[] latentShape(int channels, int factor) {
+        return new int[] {batch(), channels, height / factor, width / factor};
     }
 
     /** Checks {@code initNoise} against the latent shape, naming both. */
-    void checkNoise(int channels) {
+    void checkNoise(int channels, int factor) {
         if (initNoise == null) return;
-        int[] want = latentShape(channels);
+        int[] want = latentShape(channels, factor);
         if (!Arrays.equals(want, initNoise.shape())) {
             throw new InvalidRequestException("initNoise", "has shape " + Arrays.toString(initNoise.shape())
                     + ", expected " + Arrays.toString(want) + " for batch " + batch() + " at " + width + "x" + height);

@@ -35,14 +35,14 @@ public final class RequestCheck {
         this.maxHeapBytes = maxHeapBytes;
     }
 
-    /** The size the transformer was trained at: input_size latents x 8 pixels. */
+    /** The size the transformer was trained at: input_size latents x the VAE's downsampling factor. */
     public int defaultImageSize() {
-        return transformer.inputSize() * 8;
+        return transformer.inputSize() * vae.downsampleFactor();
     }
 
-    /** Image sides must be multiples of this: the VAE's 8 times the patch size. */
+    /** Image sides must be multiples of this: the VAE's downsampling factor times the patch size. */
     public int sizeMultiple() {
-        return 8 * transformer.patchSize();
+        return vae.downsampleFactor() * transformer.patchSize();
     }
 
     /** The request with its size resolved (0 -> the model's), or an {@link InvalidRequestException} naming the field. */
@@ -63,7 +63,7 @@ public final class RequestCheck {
         if (req.steps() > limits.maxSteps()) {
             throw new InvalidRequestException("steps", req.steps() + " exceeds the limit of " + limits.maxSteps());
         }
-        GenerationRequest r = req.resolveSize(defaultImageSize());
+        GenerationRequest r = req.resolveSize(defaultImageSize(), vae.downsampleFactor());
         if (r.width() > limits.maxWidth()) {
             throw new InvalidRequestException("width", r.width() + " exceeds the limit of " + limits.maxWidth() + " pixels");
         }
@@ -71,7 +71,7 @@ public final class RequestCheck {
             throw new InvalidRequestException("height", r.height() + " exceeds the limit of " + limits.maxHeight() + " pixels");
         }
         r.checkSize(sizeMultiple());
-        r.checkNoise(transformer.inChannels());
+        r.checkNoise(transformer.inChannels(), vae.downsampleFactor());
         checkTensors(r);
         return r;
     }
@@ -83,7 +83,7 @@ public final class RequestCheck {
         long b = r.batch(), w = r.width(), h = r.height();
         long passes = r.guidance() == 1.0 ? b : 2 * b; // classifier-free guidance runs [uncond; cond]
         long p = transformer.patchSize();
-        long tokens = (h / 8 / p) * (w / 8 / p);
+        long f = vae.downsampleFactor(), tokens = (h / f / p) * (w / f / p);
         long c = transformer.hiddenSize();
         long widest = Math.max(2L * transformer.expand() * c, (long) Math.ceil(transformer.mlpRatio() * c));
         long denoiser = passes * tokens * widest;

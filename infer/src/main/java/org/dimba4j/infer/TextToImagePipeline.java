@@ -104,14 +104,14 @@ public final class TextToImagePipeline implements AutoCloseable {
         return modelDir;
     }
 
-    /** The size the transformer was trained at: input_size latents x 8 pixels. */
+    /** The size the transformer was trained at: input_size latents x the VAE's downsampling factor. */
     public int defaultImageSize() {
-        return config().inputSize() * 8;
+        return config().inputSize() * vaeConfig().downsampleFactor();
     }
 
-    /** Image sides must be multiples of this: the VAE's 8 times the patch size. */
+    /** Image sides must be multiples of this: the VAE's downsampling factor times the patch size. */
     public int sizeMultiple() {
-        return 8 * config().patchSize();
+        return vaeConfig().downsampleFactor() * config().patchSize();
     }
 
     public Result generate(GenerationRequest req, Listener listener) {
@@ -128,7 +128,7 @@ public final class TextToImagePipeline implements AutoCloseable {
         cancel.throwIfCancelled();
         DimbaConfig cfg = config();
         req.checkSize(sizeMultiple());
-        req.checkNoise(cfg.inChannels());
+        req.checkNoise(cfg.inChannels(), vaeConfig().downsampleFactor());
         int b = req.batch();
         int len = cfg.modelMaxLength();
 
@@ -147,7 +147,7 @@ public final class TextToImagePipeline implements AutoCloseable {
 
         // 3. initial noise
         TorchGenerator generator = req.seed() != null ? new TorchGenerator(req.seed()) : null;
-        Tensor noise = req.initNoise() != null ? req.initNoise().toF32() : generator.randn(req.latentShape(cfg.inChannels()));
+        Tensor noise = req.initNoise() != null ? req.initNoise().toF32() : generator.randn(req.latentShape(cfg.inChannels(), vaeConfig().downsampleFactor()));
 
         // 4. sampling
         Sampler sampler = req.sampler().create(req.steps(), generator);
@@ -179,7 +179,8 @@ public final class TextToImagePipeline implements AutoCloseable {
     /** Sampler latents -> images: the VAE decodes latents / scaling_factor (+ shift, 0 for SDXL's VAE). */
     public Tensor decode(Tensor latents) {
         Tensor scaled = backend.download(backend.affine(latents, 1f / vae.scalingFactor(), vae.shiftFactor()));
-        boolean large = latents.dim(2) * 8 > UNTILED_DECODE_LIMIT || latents.dim(3) * 8 > UNTILED_DECODE_LIMIT;
+        int f = vae.config().downsampleFactor();
+        boolean large = latents.dim(2) * f > UNTILED_DECODE_LIMIT || latents.dim(3) * f > UNTILED_DECODE_LIMIT;
         return large ? vae.decodeTiled(scaled) : vae.decode(scaled);
     }
 

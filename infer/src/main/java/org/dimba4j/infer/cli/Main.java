@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 OptimizerStepsCommand.class,
                 CacheCommand.class,
                 InitModelCommand.class,
+                TrainVaeCommand.class,
+                GridCommand.class,
                 DatasetCommand.class,
                 EvalCommand.class,
         })

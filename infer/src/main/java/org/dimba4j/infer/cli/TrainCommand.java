@@ -8,6 +8,7 @@ import org.dimba4j.train.optim.Optimizer;
 import org.dimba4j.train.optim.OptimizerSettings;
 import org.dimba4j.train.optim.Optimizers;
 import org.dimba4j.train.run.InitialWeights;
+import org.dimba4j.train.run.ResolutionAdaptation;
 import org.dimba4j.train.run.RunSettings;
 import org.dimba4j.train.run.TrainingRun;
 import picocli.CommandLine;
@@ -102,6 +103,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--stage", paramLabel = "STAGE", defaultValue = "pretrain", description = "pretrain, quality-tune or adapt-resolution (default: ${DEFAULT-VALUE})")
     String stage;
 
+    @Option(names = "--from", paramLabel = "CKPT", description = "--stage adapt-resolution: the model folder to adapt "
+            + "(e.g. RUN/checkpoints/step-N or RUN/best); its tokenizer, text encoder and VAE are used, so --model is not given")
+    Path from;
+
+    @Option(names = "--size", paramLabel = "S", description = "--stage adapt-resolution: the new image side in pixels, a "
+            + "multiple of the VAE's downsampling times the patch size; the data is read at this size")
+    Integer size;
+
     @Option(names = "--init", paramLabel = "pretrained|random", defaultValue = "pretrained", description = "start from the model's weights (default) or, with random, only its transformer config with the "
             + "official initialisation drawn from --seed (kept in RUN/init/transformer)")
     String init;
@@ -120,6 +129,11 @@ public final class TrainCommand implements Callable<Integer> {
         boolean resuming = resume != null;
         RunSettings settings = resuming ? resumeSettings(pr) : newSettings();
         Path runDir = resuming ? resume : out;
+        if (!resuming && settings.stage().equals(ResolutionAdaptation.STAGE)) {
+            // before the data opens: RUN/init is the run's model folder, so examples are encoded at --size
+            Path adapted = ResolutionAdaptation.write(runDir, Path.of(settings.from()), settings.size());
+            err.println("[dimba4j] train: adapt-resolution: " + settings.from() + " -> " + settings.size() + " px in " + adapted);
+        }
         try (Backend be = Backends.select(settings.device()); TrainingData examples = openData(settings, be)) {
             OptimizerSettings os = settings.optimizerSettings();
             Optimizer opt = Optimizers.create(settings.optimizer(), os, be);
@@ -158,16 +172,37 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private RunSettings newSettings() {
+        if (stage.equals(ResolutionAdaptation.STAGE)) {
+            if (model != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--stage adapt-resolution takes its model "
+                        + "folder from --from CKPT; drop --model " + model);
+            }
+            if (!init.equals("pretrained")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--stage adapt-resolution starts from the "
+                        + "weights of --from; --init " + init + " does not apply");
+            }
+            if (size == null) throw new CommandLine.ParameterException(spec.commandLine(), "--stage adapt-resolution needs --size S");
+            if (out == null) throw new CommandLine.ParameterException(spec.commandLine(), "a new run needs --out RUN");
+            try {
+                ResolutionAdaptation.check(from, size);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            // the run's model folder is the adapted one it writes, RUN/init (ResolutionAdaptation)
+            model = out.resolve(InitialWeights.FOLDER);
+        } else if (from != null || size != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--from and --size belong to --stage adapt-resolution");
+        }
         if (model == null || data == null || out == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "a new run needs --model DIR, --data DATA and --out RUN (or --resume RUN)");
         }
-        if (!Files.isDirectory(model.resolve("transformer"))) {
+        if (!stage.equals(ResolutionAdaptation.STAGE) && !Files.isDirectory(model.resolve("transformer"))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model " + model + ": no transformer/ folder");
         }
-        if (!stage.equals("pretrain") && !stage.equals("quality-tune")) {
+        if (!stage.equals("pretrain") && !stage.equals("quality-tune") && !stage.equals(ResolutionAdaptation.STAGE)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--stage " + stage
-                    + ": only pretrain and quality-tune are implemented in this build (adapt-resolution is not yet)");
+                    + ": expected pretrain, quality-tune or adapt-resolution");
         }
         if (!init.equals("pretrained") && !init.equals("random")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--init " + init + ": expected pretrained or random");
@@ -178,13 +213,19 @@ public final class TrainCommand implements Callable<Integer> {
         }
         double wd = weightDecay != null ? weightDecay : opt.equals("came") ? 0.0 : 0.01;
         try {
-            return new RunSettings(model.toAbsolutePath().normalize().toString(), data.toAbsolutePath().normalize().toString(),
-                    steps == null ? 1000 : steps, batch, lr, warmupSteps, wd, maxGradNorm, captionDropout, seed, saveEvery,
-                    keepLast, opt, stage, device, betas, eps, emaDecay, evalEvery,
-                    evalData == null ? null : evalData.toAbsolutePath().normalize().toString(), patience);
+            return RunSettings.builder().model(absolute(model)).data(absolute(data)).steps(steps == null ? 1000 : steps)
+                    .batch(batch).lr(lr).warmupSteps(warmupSteps).weightDecay(wd).maxGradNorm(maxGradNorm)
+                    .captionDropout(captionDropout).seed(seed).saveEvery(saveEvery).keepLast(keepLast).optimizer(opt)
+                    .stage(stage).device(device).betas(betas).eps(eps).emaDecay(emaDecay).evalEvery(evalEvery)
+                    .evalData(absolute(evalData)).patience(patience).from(absolute(from)).size(size == null ? 0 : size)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    private static String absolute(Path p) {
+        return p == null ? null : p.toAbsolutePath().normalize().toString();
     }
 
     /**

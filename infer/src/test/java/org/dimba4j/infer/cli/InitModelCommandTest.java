@@ -66,6 +66,14 @@ class InitModelCommandTest {
                 "--device", "cpu", "-o", png.toString());
         assertEquals(0, gen.code(), gen.err());
         assertEquals(64, Png.read(png).image().width());
+
+        // a 4x VAE: the cache and training read 64-px images for the 16 x 16 latent, not input_size x 8
+        Path data = tmp.resolve("shapes4");
+        org.dimba4j.train.data.shapes.ShapesDatasetWriter.write(data, 4, 64, 1);
+        CliRun cache = CliRun.run("cache", "--model", m.toString(), "--data", data.toString(), "-o", tmp.resolve("cache").toString(),
+                "--device", "cpu");
+        assertEquals(0, cache.code(), cache.err());
+        assertTrue(cache.err().contains("4 examples at 64 px"), cache.err());
     }
 
     @Test

@@ -50,6 +50,15 @@ public final class DimbaInit {
         return out;
     }
 
+    /**
+     * The {@code pos_embed} buffer [1, base_size^2, hidden] of a model with this config: the sin-cos table at its
+     * training grid, with its base_size and pe_interpolation, as the official {@code initialize_weights} fills it.
+     */
+    public static Tensor posEmbed(DimbaConfig c) {
+        int b = c.baseSize();
+        return SinCosPosEmbed.compute(c.hiddenSize(), b, b, b, c.peInterpolation()).reshape(1, b * b, c.hiddenSize());
+    }
+
     private static Tensor tensor(DimbaConfig c, long seed, String name, int[] shape) {
         int n = 1;
         for (int d : shape) n = Math.multiplyExact(n, d);
@@ -58,8 +67,7 @@ public final class DimbaInit {
         int fanIn = shape.length >= 2 ? n / shape[0] : 0;
         int fanOut = shape.length >= 2 ? shape[0] : 0;
         if (name.equals(DimbaKeys.POS_EMBED)) {
-            int b = c.baseSize();
-            return SinCosPosEmbed.compute(c.hiddenSize(), b, b, b, c.peInterpolation()).reshape(shape);
+            return posEmbed(c);
         } else if (name.equals("x_embedder.proj.bias")) {
             uniform(v, 1 / Math.sqrt(c.inChannels() * c.patchSize() * c.patchSize()), rnd);
         } else if (name.matches(".*\\.conv1d(_b)?\\.(weight|bias)")) {

@@ -121,6 +121,22 @@ public final class AutoencoderKL implements AutoCloseable {
         return posterior(Tiling.encoding(backend, this::encodeOnBackend, tileSample, config.downsampleFactor(), overlap).run(x));
     }
 
+    /**
+     * The posterior of {@code x} [N, 3, H, W] (already on the backend) with its tensors left on the backend: what
+     * training needs, where the backend is an autograd tape recording the encoder.
+     */
+    public DiagonalGaussian posteriorOnBackend(Tensor x) {
+        check("sample", x, config.inChannels());
+        return DiagonalGaussian.fromMoments(backend, encodeOnBackend(x));
+    }
+
+    /** Unscaled latents on the backend -> image on the backend (no download), the training counterpart of {@link #decode}. */
+    public Tensor decodeOnBackend(Tensor z) {
+        check("latents", z, config.latentChannels());
+        if (postQuantConv != null) z = postQuantConv.forward(backend, z);
+        return decoder.forward(backend, z);
+    }
+
     private Tensor encodeOnBackend(Tensor x) {
         Tensor moments = encoder.forward(backend, x);
         return quantConv == null ? moments : quantConv.forward(backend, moments);
@@ -163,11 +179,6 @@ public final class AutoencoderKL implements AutoCloseable {
         if (tileSample < f || tileSample % f != 0) {
             throw new IllegalArgumentException("VAE tile size " + tileSample + " px must be a positive multiple of " + f);
         }
-    }
-
-    private Tensor decodeOnBackend(Tensor z) {
-        if (postQuantConv != null) z = postQuantConv.forward(backend, z);
-        return decoder.forward(backend, z);
     }
 
     private static void check(String name, Tensor t, int channels) {

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Finds the weights of a diffusers vae/ folder. */
-final class VaeFiles {
+public final class VaeFiles {
     private VaeFiles() {}
 
     /**
@@ -16,7 +16,7 @@ final class VaeFiles {
      * a folder often holds both precisions), else whatever single checkpoint {@link Checkpoints} finds
      * (e.g. an older diffusion_pytorch_model.bin torch file).
      */
-    static TensorSource openWeights(Path dir) {
+    public static TensorSource openWeights(Path dir) {
         for (String name : List.of("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors")) {
             Path index = dir.resolve(name + ".index.json");
             if (Files.isRegularFile(index)) return Checkpoints.open(index);

@@ -26,6 +26,29 @@ final class KernelBackward {
         if (sink.wants(bias)) sink.add(bias, weight != null ? g.dBias() : be.sumTo(dy, bias.shape()));
     }
 
+    /**
+     * GroupNorm is a layer norm over each (sample, group) slice, which is contiguous in [N, C, *spatial]: dx comes from
+     * the layer-norm backward on the [N * groups, C / groups * spatial] view of x and of dy * weight, so both norms
+     * share one kernel; dWeight and dBias are sums over N and the spatial dims.
+     */
+    static void groupNorm(Backend be, Tensor x, int groups, Tensor weight, Tensor bias, float eps, Tensor dy,
+                          GradientSink sink) {
+        int n = x.dim(0), c = x.dim(1);
+        int[] perGroup = {n * groups, (int) (x.numel() / ((long) n * groups))};
+        int[] channel = new int[x.rank() - 1];
+        java.util.Arrays.fill(channel, 1);
+        channel[0] = c;
+        if (sink.wants(x)) {
+            Tensor dxhat = weight == null ? dy : be.mul(dy, weight.reshape(channel));
+            sink.add(x, be.layerNormBackward(x.reshape(perGroup), null, eps, dxhat.reshape(perGroup)).dx());
+        }
+        if (sink.wants(weight)) {
+            Tensor xhat = be.groupNorm(x, groups, null, null, eps);
+            sink.add(weight, be.sumTo(be.mul(dy, xhat), channel));
+        }
+        if (sink.wants(bias)) sink.add(bias, be.sumTo(dy, channel));
+    }
+
     static void rmsNorm(Backend be, Tensor x, Tensor weight, float eps, Tensor dy, GradientSink sink) {
         NormGrads g = be.rmsNormBackward(x, weight, eps, dy);
         sink.add(x, g.dx());

@@ -24,6 +24,13 @@ final class LayoutBackward {
         sink.add(x, be.permute(dy, inverse));
     }
 
+    /** Each input pixel was copied to a factor x factor block: its gradient is that block of dy, summed. */
+    static void upsampleNearest2d(Backend be, Tensor x, int factor, Tensor dy, GradientSink sink) {
+        int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
+        Tensor blocks = dy.reshape(n, c, h, factor, w, factor);
+        sink.add(x, be.sum(be.sum(blocks, 5), 3).reshape(n, c, h, w));
+    }
+
     /** The slice's gradient placed at start..end-1 along dim, zeros around it. */
     static void slice(Backend be, Tensor x, int dim, int start, int end, Tensor dy, GradientSink sink) {
         int axis = OpShapes.around("slice", x, dim).axis(), len = x.dim(axis);

@@ -20,7 +20,7 @@ import org.dimba4j.kernels.grad.ScanGrads;
  *   Gradients g = tape.backward(loss);      // g.get(param)
  * </pre>
  *
- * Ops without a backward ({@code max}, {@code groupNorm}, {@code upsampleNearest2d}, the backward ops themselves) throw
+ * Ops without a backward ({@code max}, the backward ops themselves) throw
  * when an input is tracked; untracked calls pass straight through. Keys are storages, so views made by
  * {@code Tensor.reshape} share their tensor's tracking and gradient. One tape serves one forward/backward at a time.
  */
@@ -167,8 +167,8 @@ public final class TapeBackend implements Backend {
 
     @Override
     public Tensor groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps) {
-        refuse("groupNorm", x, weight, bias);
-        return inner.groupNorm(x, groups, weight, bias, eps);
+        return record("groupNorm", inner.groupNorm(x, groups, weight, bias, eps),
+                (dy, s) -> KernelBackward.groupNorm(inner, x, groups, weight, bias, eps, dy, s), x, weight, bias);
     }
 
     @Override
@@ -239,8 +239,8 @@ public final class TapeBackend implements Backend {
 
     @Override
     public Tensor upsampleNearest2d(Tensor x, int factor) {
-        refuse("upsampleNearest2d", x);
-        return inner.upsampleNearest2d(x, factor);
+        return record("upsampleNearest2d", inner.upsampleNearest2d(x, factor),
+                (dy, s) -> LayoutBackward.upsampleNearest2d(inner, x, factor, dy, s), x);
     }
 
     @Override

@@ -55,9 +55,9 @@ public final class ExampleEncoder implements AutoCloseable {
         return new ExampleEncoder(SentencePieceTokenizer.loadAsTransformers(modelDir.resolve("tokenizer")), t5, vae, cfg);
     }
 
-    /** The side of the training images: the transformer's latent input_size times the VAE's factor 8. */
+    /** The side of the training images: the transformer's latent input_size times the VAE's downsampling factor. */
     public int imageSize() {
-        return transformer.inputSize() * 8;
+        return transformer.inputSize() * vae.config().downsampleFactor();
     }
 
     public int modelMaxLength() {

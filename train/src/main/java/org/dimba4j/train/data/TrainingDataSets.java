@@ -16,12 +16,13 @@ public final class TrainingDataSets {
         if (CachedTrainingData.isCache(data)) {
             CachedTrainingData cache = CachedTrainingData.open(data);
             var cfg = org.dimba4j.model.dimba.DimbaConfig.load(modelDir.resolve("transformer/config.json"));
-            if (cache.imageSize() != cfg.inputSize() * 8 || cache.modelMaxLength() != cfg.modelMaxLength()
+            int imageSize = cfg.inputSize() * org.dimba4j.model.vae.VaeConfig.load(modelDir.resolve("vae/config.json")).downsampleFactor();
+            if (cache.imageSize() != imageSize || cache.modelMaxLength() != cfg.modelMaxLength()
                     || cache.captionChannels() != cfg.captionChannels()) {
                 cache.close();
                 throw new DatasetException("cache " + data + " was made at " + cache.imageSize() + " px, length "
                         + cache.modelMaxLength() + ", " + cache.captionChannels() + " caption channels; the model " + modelDir
-                        + " wants " + cfg.inputSize() * 8 + " px, length " + cfg.modelMaxLength() + ", " + cfg.captionChannels()
+                        + " wants " + imageSize + " px, length " + cfg.modelMaxLength() + ", " + cfg.captionChannels()
                         + " (run dimba cache again with this model)");
             }
             return cache;

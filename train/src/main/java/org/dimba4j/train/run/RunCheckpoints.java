@@ -38,7 +38,7 @@ public final class RunCheckpoints {
     /** The EMA weights, a transformer folder beside {@code transformer/} (same config, loadable on its own). */
     public static final String EMA = "transformer_ema";
     private static final Pattern NAME = Pattern.compile("step-(\\d+)");
-    private static final List<String> MODEL_PARTS = List.of("model_index.json", "tokenizer", "text_encoder", "vae");
+    static final List<String> MODEL_PARTS = List.of("model_index.json", "tokenizer", "text_encoder", "vae");
 
     private final Path dir;
 
@@ -206,7 +206,7 @@ public final class RunCheckpoints {
     }
 
     /** Hard links (the model's parts are large and never written to), a copy where the file system has none. */
-    private static void linkTree(Path src, Path dst) throws IOException {
+    static void linkTree(Path src, Path dst) throws IOException {
         if (Files.isDirectory(src)) {
             Files.createDirectories(dst);
             try (Stream<Path> s = Files.list(src)) {

@@ -41,11 +41,14 @@ import org.dimba4j.train.optim.Optimizers;
  * @param evalEvery     eval on {@code evalData} every this many steps ({@code --eval-every}), 0 for none
  * @param evalData      the held-out examples of the eval ({@code --eval-data}), null without evals
  * @param patience      stop after this many evals in a row without a lower eval loss ({@code --patience}), 0: never
+ * @param from          {@code --stage adapt-resolution}: the model folder adapted ({@code --from}), else null
+ * @param size          {@code --stage adapt-resolution}: the new image size in pixels ({@code --size}), else 0
  */
 public record RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps,
                           double weightDecay, double maxGradNorm, double captionDropout, long seed, int saveEvery,
                           int keepLast, String optimizer, String stage, String device, List<Double> betas,
-                          List<Double> eps, double emaDecay, int evalEvery, String evalData, int patience) {
+                          List<Double> eps, double emaDecay, int evalEvery, String evalData, int patience,
+                          String from, int size) {
     public static final String FILE = "train.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -71,6 +74,13 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
         if ("quality-tune".equals(stage) && evalEvery == 0) {
             throw new IllegalArgumentException("--stage quality-tune needs --eval-every N and --eval-data DATA");
         }
+        boolean adapt = ResolutionAdaptation.STAGE.equals(stage);
+        if (adapt && (from == null || size <= 0)) {
+            throw new IllegalArgumentException("--stage adapt-resolution needs --from CKPT and --size S");
+        }
+        if (!adapt && (from != null || size != 0)) {
+            throw new IllegalArgumentException("--from and --size belong to --stage adapt-resolution, not " + stage);
+        }
         betas = finite("betas", betas);
         eps = finite("eps", eps);
         if (betas != null) {
@@ -85,12 +95,14 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
         if (optimizer != null) optimizerSettings(optimizer, weightDecay, betas, eps);
     }
 
-    /** A run with the optimizer's default betas and eps (train.json files written before those settings existed). */
-    public RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps, double weightDecay,
-                       double maxGradNorm, double captionDropout, long seed, int saveEvery, int keepLast,
-                       String optimizer, String stage, String device) {
-        this(model, data, steps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout, seed, saveEvery,
-                keepLast, optimizer, stage, device, null, null, 0, 0, null, 0);
+    /** A builder at the official defaults ({@link RunSettingsBuilder}). */
+    public static RunSettingsBuilder builder() {
+        return new RunSettingsBuilder();
+    }
+
+    /** A builder starting from these settings. */
+    public RunSettingsBuilder toBuilder() {
+        return new RunSettingsBuilder(this);
     }
 
     /** The optimizer hyper-parameters of this run: its weight decay, betas and eps. */
@@ -120,9 +132,7 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
 
     /** The same run with another total step count (for {@code --resume RUN --steps N}). */
     public RunSettings withSteps(int newSteps) {
-        return new RunSettings(model, data, newSteps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout,
-                seed, saveEvery, keepLast, optimizer, stage, device, betas, eps, emaDecay, evalEvery, evalData,
-                patience);
+        return toBuilder().steps(newSteps).build();
     }
 
     /** The learning rate of update {@code step} (0-based): the official constant schedule with linear warm-up. */
@@ -150,16 +160,22 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
         if (!Files.isRegularFile(f)) throw new IllegalArgumentException(runDir + " is not a training run: no " + FILE);
         try {
             JsonNode n = JSON.readTree(f.toFile());
-            return new RunSettings(text(n, "model", f), text(n, "data", f), num(n, "steps", f).intValue(),
-                    num(n, "batch", f).intValue(), num(n, "lr", f).doubleValue(), num(n, "warmupSteps", f).intValue(),
-                    num(n, "weightDecay", f).doubleValue(), num(n, "maxGradNorm", f).doubleValue(),
-                    num(n, "captionDropout", f).doubleValue(), num(n, "seed", f).longValue(),
-                    num(n, "saveEvery", f).intValue(), num(n, "keepLast", f).intValue(), text(n, "optimizer", f),
-                    text(n, "stage", f), text(n, "device", f), numbers(n, "betas", f), numbers(n, "eps", f),
-                    n.has("emaDecay") ? num(n, "emaDecay", f).doubleValue() : 0,
-                    n.has("evalEvery") ? num(n, "evalEvery", f).intValue() : 0,
-                    n.hasNonNull("evalData") ? text(n, "evalData", f) : null,
-                    n.has("patience") ? num(n, "patience", f).intValue() : 0);
+            RunSettingsBuilder b = builder().model(text(n, "model", f)).data(text(n, "data", f))
+                    .steps(num(n, "steps", f).intValue()).batch(num(n, "batch", f).intValue())
+                    .lr(num(n, "lr", f).doubleValue()).warmupSteps(num(n, "warmupSteps", f).intValue())
+                    .weightDecay(num(n, "weightDecay", f).doubleValue()).maxGradNorm(num(n, "maxGradNorm", f).doubleValue())
+                    .captionDropout(num(n, "captionDropout", f).doubleValue()).seed(num(n, "seed", f).longValue())
+                    .saveEvery(num(n, "saveEvery", f).intValue()).keepLast(num(n, "keepLast", f).intValue())
+                    .optimizer(text(n, "optimizer", f)).stage(text(n, "stage", f)).device(text(n, "device", f))
+                    .betas(numbers(n, "betas", f)).eps(numbers(n, "eps", f));
+            // settings added after the first runs: absent in older train.json files, which had their defaults
+            if (n.has("emaDecay")) b.emaDecay(num(n, "emaDecay", f).doubleValue());
+            if (n.has("evalEvery")) b.evalEvery(num(n, "evalEvery", f).intValue());
+            if (n.hasNonNull("evalData")) b.evalData(text(n, "evalData", f));
+            if (n.has("patience")) b.patience(num(n, "patience", f).intValue());
+            if (n.hasNonNull("from")) b.from(text(n, "from", f));
+            if (n.has("size")) b.size(num(n, "size", f).intValue());
+            return b.build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
         }

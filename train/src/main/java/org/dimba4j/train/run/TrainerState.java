@@ -29,7 +29,7 @@ import java.util.Map;
  */
 public record TrainerState(int step, long epoch, long offset, long seed, double lossAverage, String optimizer,
                            Map<String, Double> optimizerScalars, EvalState eval) {
-    static final String FILE = "state.json";
+    public static final String FILE = "state.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public TrainerState {
@@ -37,7 +37,7 @@ public record TrainerState(int step, long epoch, long offset, long seed, double 
         if (eval == null) eval = EvalState.NONE;
     }
 
-    void write(Path dir) throws IOException {
+    public void write(Path dir) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("step", step);
         n.putObject("data_position").put("epoch", epoch).put("offset", offset);
@@ -52,7 +52,7 @@ public record TrainerState(int step, long epoch, long offset, long seed, double 
         Files.writeString(dir.resolve(FILE), JSON.writeValueAsString(n) + "\n");
     }
 
-    static TrainerState read(Path dir) {
+    public static TrainerState read(Path dir) {
         Path f = dir.resolve(FILE);
         try {
             JsonNode n = JSON.readTree(f.toFile());

@@ -33,6 +33,15 @@ class KernelGradTest {
     }
 
     @Test
+    void groupNormWithAndWithoutAffine() {
+        Tensor x = rand(r, 1f, 2, 6, 3, 4), w = rand(r, 1f, 6), bias = rand(r, 1f, 6);
+        check("groupNorm affine", TOL, (be, t) -> be.groupNorm(t[0], 3, t[1], t[2], 1e-6f), x, w, bias);
+        check("groupNorm one group per channel", TOL, (be, t) -> be.groupNorm(t[0], 6, t[1], t[2], 1e-6f), x, w, bias);
+        check("groupNorm plain, one group", TOL, (be, t) -> be.groupNorm(t[0], 1, null, null, 1e-6f), x);
+        check("groupNorm [N, C, L]", TOL, (be, t) -> be.groupNorm(t[0], 2, t[1], null, 1e-6f), rand(r, 1f, 3, 4, 5), rand(r, 1f, 4));
+    }
+
+    @Test
     void rmsNormAndSoftmax() {
         Tensor x = rand(r, 1f, 3, 7), w = rand(r, 1f, 7);
         check("rmsNorm", TOL, (be, t) -> be.rmsNorm(t[0], t[1], 1e-5f), x, w);

@@ -37,6 +37,13 @@ class LayoutGradTest {
     }
 
     @Test
+    void upsampleNearest2dSumsEachBlock() {
+        Tensor x = rand(r, 1f, 2, 3, 2, 3);
+        check("upsampleNearest2d x2", TOL, (be, t) -> be.upsampleNearest2d(t[0], 2), x);
+        check("upsampleNearest2d x3", TOL, (be, t) -> be.upsampleNearest2d(t[0], 3), x);
+    }
+
+    @Test
     void embeddingScatterAddsRepeatedIds() {
         Tensor table = rand(r, 1f, 5, 3);
         Tensor ids = Tensor.ofLongs(new long[] {4, 0, 4, 2, 4, 1}, 2, 3);

@@ -19,9 +19,7 @@ class EmaRunTest {
 
     private static RunSettings ema(int steps) {
         RunSettings s = RunFixtures.settings(steps);
-        return new RunSettings(s.model(), s.data(), s.steps(), s.batch(), s.lr(), s.warmupSteps(), s.weightDecay(),
-                s.maxGradNorm(), s.captionDropout(), s.seed(), s.saveEvery(), s.keepLast(), s.optimizer(), s.stage(),
-                s.device(), null, null, DECAY, 0, null, 0);
+        return s.toBuilder().emaDecay(DECAY).build();
     }
 
     private static float[] tensor(Path file, String name) {

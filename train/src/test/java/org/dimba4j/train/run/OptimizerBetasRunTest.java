@@ -19,9 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code --betas} / {@code --eps}: stored in train.json, read back on resume, and reaching the optimizer. */
 class OptimizerBetasRunTest {
     private static RunSettings with(RunSettings s, List<Double> betas, List<Double> eps) {
-        return new RunSettings(s.model(), s.data(), s.steps(), s.batch(), s.lr(), s.warmupSteps(), s.weightDecay(),
-                s.maxGradNorm(), s.captionDropout(), s.seed(), s.saveEvery(), s.keepLast(), s.optimizer(), s.stage(),
-                s.device(), betas, eps, 0, 0, null, 0);
+        return s.toBuilder().betas(betas).eps(eps).build();
     }
 
     private static byte[] train(RunSettings s, Path dir) {

@@ -19,9 +19,8 @@ class QualityTuneTest {
 
     static RunSettings tune(int steps, double lr) {
         RunSettings s = RunFixtures.settings(steps);
-        return new RunSettings(s.model(), s.data(), steps, s.batch(), lr, 0, s.weightDecay(), s.maxGradNorm(),
-                s.captionDropout(), s.seed(), 1, 0, s.optimizer(), "quality-tune", s.device(), null, null, 0,
-                1, "seeded:77x3", PATIENCE);
+        return s.toBuilder().lr(lr).warmupSteps(0).saveEvery(1).stage("quality-tune").evalEvery(1)
+                .evalData("seeded:77x3").patience(PATIENCE).build();
     }
 
     static Path run(RunSettings s, Path dir, boolean resume) {

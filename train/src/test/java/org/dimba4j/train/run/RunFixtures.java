@@ -24,8 +24,9 @@ final class RunFixtures {
     }
 
     static RunSettings settings(int steps, String optimizer) {
-        return new RunSettings(TINY.toString(), "seeded:" + DATA_SEED + "x" + DATA_SIZE, steps, 2, 2e-3, 2, 0.01, 1.0,
-                0.3, 1234, 2, 0, optimizer, "pretrain", "cpu");
+        return RunSettings.builder().model(TINY.toString()).data("seeded:" + DATA_SEED + "x" + DATA_SIZE).steps(steps)
+                .batch(2).lr(2e-3).warmupSteps(2).weightDecay(0.01).maxGradNorm(1.0).captionDropout(0.3).seed(1234)
+                .saveEvery(2).optimizer(optimizer).device("cpu").build();
     }
 
     static TrainingRun run(RunSettings s, Path dir, PrintWriter err) {

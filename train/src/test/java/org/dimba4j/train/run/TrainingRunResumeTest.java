@@ -133,8 +133,7 @@ class TrainingRunResumeTest {
     void keepLastKeepsOnlyTheNewest() {
         Path dir = tmp.resolve("keep");
         RunSettings s = RunFixtures.settings(5);
-        s = new RunSettings(s.model(), s.data(), 5, s.batch(), s.lr(), s.warmupSteps(), s.weightDecay(), s.maxGradNorm(),
-                s.captionDropout(), s.seed(), 1, 2, s.optimizer(), s.stage(), s.device());
+        s = s.toBuilder().saveEvery(1).keepLast(2).build();
         RunFixtures.run(s, dir, RunFixtures.quiet()).start();
         assertEquals(List.of(4, 5), new RunCheckpoints(dir).steps());
     }
@@ -145,8 +144,7 @@ class TrainingRunResumeTest {
                 () -> RunFixtures.run(RunFixtures.settings(STEPS), straight, RunFixtures.quiet()).start());
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
         RunSettings s = RunFixtures.settings(STEPS);
-        RunSettings other = new RunSettings(s.model(), s.data(), STEPS, s.batch(), 1e-2, s.warmupSteps(), s.weightDecay(),
-                s.maxGradNorm(), s.captionDropout(), s.seed(), s.saveEvery(), s.keepLast(), s.optimizer(), s.stage(), s.device());
+        RunSettings other = s.toBuilder().lr(1e-2).build();
         var e2 = assertThrows(IllegalArgumentException.class,
                 () -> RunFixtures.run(other, straight, RunFixtures.quiet()).resume());
         assertTrue(e2.getMessage().contains("only --steps may change"), e2.getMessage());
