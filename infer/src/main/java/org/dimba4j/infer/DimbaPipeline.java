@@ -108,6 +108,12 @@ public final class DimbaPipeline implements AutoCloseable {
         return checker(modelDir, options).check(request);
     }
 
+    /** {@link #check(Path, GenerationRequest, PipelineOptions)} with the configs read once, for many requests. */
+    public static java.util.function.UnaryOperator<GenerationRequest> requestChecker(Path modelDir, PipelineOptions options) {
+        RequestCheck c = checker(modelDir, options);
+        return c::check;
+    }
+
     private static RequestCheck checker(Path modelDir, PipelineOptions options) {
         for (String part : List.of("tokenizer", "text_encoder", "transformer", "vae")) {
             if (!Files.isDirectory(modelDir.resolve(part))) {

@@ -63,6 +63,11 @@ public final class PromptsFile {
         return lines;
     }
 
+    /** A JSON text as the prompts file and the manifest read it. */
+    public static JsonNode parseJson(String text) throws JsonProcessingException {
+        return JSON.readTree(text);
+    }
+
     /** One line, {@code number} 1-based, {@code index} 0-based among the non-blank lines. */
     public static BatchLine parseLine(String source, int number, int index, String s) {
         JsonNode node;

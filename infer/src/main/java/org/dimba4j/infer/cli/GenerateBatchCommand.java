@@ -89,7 +89,7 @@ public final class GenerateBatchCommand implements Runnable {
             options = PipelineOptions.builder().device(Cli.device(device)).build();
             BatchDefaults d = new BatchDefaults(negativePrompt, steps, guidance, SamplerChoice.parse(sampler),
                     width != null ? width : size != null ? size : 0, height != null ? height : size != null ? size : 0, seed);
-            items = BatchItem.resolve(prompts.toString(), PromptsFile.read(prompts), d, r -> DimbaPipeline.check(modelDir, r, options));
+            items = BatchItem.resolve(prompts.toString(), PromptsFile.read(prompts), d, DimbaPipeline.requestChecker(modelDir, options));
             batch = BatchRun.open(output, part, items, modelName);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

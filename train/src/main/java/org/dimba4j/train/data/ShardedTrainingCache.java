@@ -90,7 +90,8 @@ public final class ShardedTrainingCache {
                 for (int d : latentShape) ls.add(d);
             }
             Path indexFile = out.resolve(partIndexName(shard));
-            Path aside = out.resolve("." + indexFile.getFileName() + ".partial");
+            // unique per writer: two attempts at one shard (a retried Spark task beside a slow one) never share it
+            Path aside = out.resolve("." + indexFile.getFileName() + ".partial-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId());
             TrainingCache.JSON.writerWithDefaultPrettyPrinter().writeValue(aside.toFile(), index);
             Files.move(aside, indexFile, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
