@@ -32,8 +32,11 @@ import java.util.stream.Stream;
  * @param out    the folder to create (must not exist)
  * @param seed   every random draw (T5, transformer, random VAE) derives from it
  * @param vae    a trained VAE: a diffusers {@code vae/} folder or a model folder holding one; null for a random one
+ * @param mambaLayers false writes the transformer without its {@code mamba_blocks.*} tensors: the attention-only
+ *               (PixArt-style) stack of the paper's hybrid-versus-attention comparison, which every loader recognises
+ *               by their absence (the other tensors are the hybrid's, draw for draw)
  */
-public record InitialModelFolder(Path out, long seed, Path vae) {
+public record InitialModelFolder(Path out, long seed, Path vae, boolean mambaLayers) {
     static final String VAE_WEIGHTS = "diffusion_pytorch_model.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -91,15 +94,16 @@ public record InitialModelFolder(Path out, long seed, Path vae) {
             ObjectNode withClass = JSON.createObjectNode().put("_class_name", "Dimba");
             withClass.setAll(cfg);
             Files.writeString(t.resolve("config.json"), JSON.writeValueAsString(withClass) + "\n");
-            var dimbaWeights = DimbaInit.initialise(dimba, seed);
+            var dimbaWeights = DimbaInit.initialise(dimba, seed, mambaLayers);
             SafetensorsWriter.write(t.resolve("model.safetensors"), dimbaWeights,
                     Map.of("dimba4j.init", "official Dimba initialisation (DimbaInit), seed " + seed));
-            summary.append(String.format("transformer: Dimba hidden %d, depth %d, %d tokens, %,d parameters (official init)%n",
-                    dimba.hiddenSize(), dimba.depth(), (latent / 2) * (latent / 2), count(dimbaWeights)));
+            summary.append(String.format("transformer: %s hidden %d, depth %d, %d tokens, %,d parameters (official init)%n",
+                    mambaLayers ? "Dimba" : "attention-only Dimba (no Mamba layers)", dimba.hiddenSize(), dimba.depth(),
+                    (latent / 2) * (latent / 2), count(dimbaWeights)));
 
             ObjectNode index = JSON.createObjectNode().put("_class_name", "DimbaPipeline")
                     .put("_dimba4j_note", "made by dimba init-model --preset " + ShapesPreset.NAME + " --seed " + seed
-                            + (vaeDir == null ? "" : " --vae " + vaeDir));
+                            + (vaeDir == null ? "" : " --vae " + vaeDir) + (mambaLayers ? "" : " --attention-only"));
             index.putArray("text_encoder").add("transformers").add("T5EncoderModel");
             index.putArray("tokenizer").add("transformers").add("PreTrainedTokenizerFast");
             index.putArray("transformer").add("dimba4j").add("Dimba");

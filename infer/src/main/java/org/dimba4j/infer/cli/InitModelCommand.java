@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code dimba init-model --preset shapes-64 [--seed S] [--vae DIR] -o DIR}: a model folder to train from scratch. */
+/** {@code dimba init-model --preset shapes-64 [--seed S] [--vae DIR] [--attention-only] -o DIR}: a model folder to train from scratch. */
 @Command(name = "init-model", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write a complete model folder to train from scratch: tokenizer/ (the preset's vocabulary),",
                 "text_encoder/ (a random T5 encoder, frozen), vae/ (--vae, else random), transformer/ (the official",
@@ -28,6 +28,10 @@ public final class InitModelCommand implements Callable<Integer> {
     @Option(names = "--vae", paramLabel = "DIR", description = "a trained VAE (a diffusers vae/ folder or a model folder with one) to copy")
     Path vae;
 
+    @Option(names = "--attention-only", description = "leave the Mamba layers out: the pure-attention (PixArt-style) stack at the"
+            + " same width and depth, for the paper's hybrid-versus-attention comparison")
+    boolean attentionOnly;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", required = true, description = "the folder to create (must not exist)")
     Path out;
 
@@ -36,7 +40,7 @@ public final class InitModelCommand implements Callable<Integer> {
         if (!preset.equals(ShapesPreset.NAME)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--preset " + preset + ": known presets: " + ShapesPreset.NAME);
         }
-        InitialModelFolder folder = new InitialModelFolder(out, seed, vae);
+        InitialModelFolder folder = new InitialModelFolder(out, seed, vae, !attentionOnly);
         try {
             folder.vaeFolder();
         } catch (IllegalArgumentException e) {

@@ -79,9 +79,13 @@ public final class Dimba implements AutoCloseable {
         return of(config, openWeights(transformerDir), be);
     }
 
-    /** A model over tensors already opened; the model owns (and closes) the source, also when they do not fit. */
+    /**
+     * A model over tensors already opened; the model owns (and closes) the source, also when they do not fit. Weights
+     * without a single {@code mamba_blocks.*} tensor are the {@link #attentionOnly} stack (what {@code dimba init-model
+     * --attention-only} writes); with some but not all of them the missing ones are named in the error.
+     */
     public static Dimba of(DimbaConfig config, TensorSource weights, Backend be) {
-        return build(config, weights, be, true);
+        return build(config, weights, be, DimbaKeys.holdsMambaLayers(weights));
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.Map;
 public final class DimbaKeys {
     /** The buffer of the fixed sin-cos table at the training grid; recomputed per forward, so optional and unread. */
     public static final String POS_EMBED = "pos_embed";
+    private static final String MAMBA_PREFIX = "mamba_blocks.";
 
     private final DimbaConfig cfg;
     private final TensorSource source;
@@ -55,10 +56,15 @@ public final class DimbaKeys {
         m.put("final_layer.scale_shift_table", new int[] {2, h});
         linear(m, "final_layer.linear", p * p * c.outChannels(), h, true);
         for (int i = 0; mambaLayers && i < c.mambaDepth(); i++) {
-            mixer(m, "mamba_blocks." + i + ".mixer.", c, true);
-            m.put("mamba_blocks." + i + ".norm.weight", new int[] {h});
+            mixer(m, MAMBA_PREFIX + i + ".mixer.", c, true);
+            m.put(MAMBA_PREFIX + i + ".norm.weight", new int[] {h});
         }
         return m;
+    }
+
+    /** Whether {@code weights} hold any Mamba-layer tensor: none at all marks the attention-only stack. */
+    public static boolean holdsMambaLayers(TensorSource weights) {
+        return weights.names().stream().anyMatch(n -> n.startsWith(MAMBA_PREFIX));
     }
 
     private static void block(Map<String, int[]> m, String pre, DimbaConfig c) {
@@ -197,10 +203,10 @@ public final class DimbaKeys {
     }
 
     MambaBlock mambaBlock(int i) {
-        String p = "mamba_blocks." + i + ".mixer.";
+        String p = MAMBA_PREFIX + i + ".mixer.";
         Mamba mixer = new Mamba(linear(p + "in_proj", false), direction(p, ""), direction(p, "_b"),
                 linear(p + "out_proj", false));
-        return new MambaBlock(mixer, get("mamba_blocks." + i + ".norm.weight"));
+        return new MambaBlock(mixer, get(MAMBA_PREFIX + i + ".norm.weight"));
     }
 
     /** The scan direction with suffix "" (forward) or "_b" (backward); A_log becomes A_b_log, D becomes D_b. */

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.dimba4j.model.dimba.Fixtures.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -77,10 +78,36 @@ class DimbaAttentionOnlyTest {
         }
     }
 
+    /** Weights with no Mamba tensor at all (what init-model --attention-only writes) load as the attention-only stack. */
+    @Test
+    void ofRecognisesAttentionOnlyWeightsByTheAbsenceOfEveryMambaTensor() {
+        DimbaConfig c = DimbaConfig.load(Fixtures.path("tiny/config.json"));
+        try (SafetensorsFile io = Fixtures.open("tiny-io.safetensors");
+             Dimba viaOf = Dimba.of(c, withoutMamba(Fixtures.open("tiny/model.safetensors")), be);
+             Dimba explicit = Dimba.attentionOnly(c, withoutMamba(Fixtures.open("tiny/model.safetensors")), be)) {
+            assertFalse(viaOf.hasMambaLayers());
+            Tensor x = io.get("x"), t = io.get("timestep"), y = io.get("y"), mask = io.get("mask");
+            assertArrayEquals(explicit.forward(x, t, y, mask).toFloatArray(), viaOf.forward(x, t, y, mask).toFloatArray());
+        }
+    }
+
+    /** One Mamba tensor missing is a broken hybrid checkpoint, not an attention-only one: the error names it. */
+    @Test
+    void ofNamesTheMissingTensorOfAPartialMambaLayer() {
+        DimbaConfig c = DimbaConfig.load(Fixtures.path("tiny/config.json"));
+        var e = assertThrows(IllegalArgumentException.class, () -> Dimba.of(c,
+                without(Fixtures.open("tiny/model.safetensors"), n -> n.equals("mamba_blocks.0.norm.weight")), be));
+        assertTrue(e.getMessage().contains("mamba_blocks.0.norm.weight"), e.getMessage());
+    }
+
     /** The file's tensors except {@code mamba_blocks.*}; closing it closes the file. */
     private static TensorSource withoutMamba(SafetensorsFile file) {
+        return without(file, n -> n.startsWith("mamba_blocks."));
+    }
+
+    private static TensorSource without(SafetensorsFile file, java.util.function.Predicate<String> drop) {
         Set<String> names = new LinkedHashSet<>(file.names());
-        names.removeIf(n -> n.startsWith("mamba_blocks."));
+        names.removeIf(drop);
         return new TensorSource() {
             @Override
             public Set<String> names() {
@@ -95,7 +122,7 @@ class DimbaAttentionOnlyTest {
 
             @Override
             public String description() {
-                return file.description() + " without mamba_blocks.*";
+                return file.description() + " (some tensors left out)";
             }
 
             @Override
