@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Manual benchmark (not CI): `dimba serve` with the bundled tiny model on loopback, CLIENTS concurrent curl clients
+# Manual benchmark (not CI): `dimba serve` with the bundled model (models/shapes-64) on loopback, CLIENTS concurrent curl clients
 # sending REQUESTS OpenAI image requests in all (64x64, the CLI's defaults: dpm-solver 20 steps, guidance 4.5,
 # distinct seeds), after 5 warm-up requests. Prints requests/s and p50/p95 latency (queueing included: one worker
 # runs the jobs one at a time, so latency grows with CLIENTS while requests/s stays the worker's rate).
@@ -14,7 +14,7 @@ trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/api/capabilities" >/dev/null && break; sleep 0.2; done
 one() { # seed -> seconds
   curl -sf -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/v1/images/generations" \
-    -H 'Content-Type: application/json' -d "{\"prompt\": \"a red fox in the snow\", \"size\": \"64x64\", \"seed\": $1}"
+    -H 'Content-Type: application/json' -d "{\"prompt\": \"two small red circles to the left of a blue square\", \"size\": \"64x64\", \"seed\": $1}"
 }
 export -f one; export port
 for s in 1 2 3 4 5; do one "$s" >/dev/null; done

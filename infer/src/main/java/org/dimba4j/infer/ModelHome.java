@@ -5,11 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the default model folder lives: {@code $DIMBA_HOME/models/tiny-reference} (the launcher exports
+ * Where the default model folder lives: {@code $DIMBA_HOME/models/shapes-64}, the bundled model trained by dimba4j (the launcher exports
  * DIMBA_HOME), else next to the installed jars (infer/target/../../models), else ./models.
  */
 public final class ModelHome {
-    public static final String DEFAULT_MODEL = "models/tiny-reference";
+    public static final String DEFAULT_MODEL = "models/shapes-64";
 
     private ModelHome() {}
 

@@ -21,7 +21,7 @@ public final class ServeCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", description = "model folder (default: $DIMBA_HOME/models/tiny-reference)")
+    @Option(names = "--model", description = "model folder (default: $DIMBA_HOME/" + ModelHome.DEFAULT_MODEL + ")")
     Path model;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "interface to listen on (default: ${DEFAULT-VALUE}, this machine only)")

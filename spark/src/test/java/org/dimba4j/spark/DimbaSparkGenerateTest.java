@@ -35,16 +35,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code local[2,2]}: two cores, and two attempts per task (plain {@code local[2]} never retries).
  */
 class DimbaSparkGenerateTest {
-    private static final String MODEL = Path.of("../models/tiny-reference").toAbsolutePath().normalize().toString();
+    private static final String MODEL = Path.of("../models/shapes-64").toAbsolutePath().normalize().toString();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PROMPTS = List.of(
-            "{\"prompt\": \"a red fox in the snow\", \"seed\": 42, \"id\": \"fox\"}",
-            "{\"prompt\": \"a castle\", \"width\": 32, \"height\": 48}",
-            "{\"prompt\": \"a lighthouse\", \"negative_prompt\": \"fog\", \"guidance\": 2.0}",
+            "{\"prompt\": \"two small red circles to the left of a blue square\", \"seed\": 42, \"id\": \"circles\"}",
+            "{\"prompt\": \"a large yellow triangle\", \"width\": 32, \"height\": 48}",
+            "{\"prompt\": \"three purple squares\", \"negative_prompt\": \"green\", \"guidance\": 2.0}",
             "",
-            "{\"prompt\": \"a bowl of fruit\"}",
-            "{\"prompt\": \"a green tree\", \"steps\": 4}",
-            "{\"prompt\": \"a blue boat\", \"seed\": 9}");
+            "{\"prompt\": \"an orange circle below a blue triangle\"}",
+            "{\"prompt\": \"four green triangles\", \"steps\": 4}",
+            "{\"prompt\": \"a red square\", \"seed\": 9}");
 
     @TempDir
     static Path shared;

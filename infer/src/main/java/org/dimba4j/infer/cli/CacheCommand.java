@@ -27,7 +27,7 @@ import java.nio.file.Path;
         description = "Encode an image folder once (VAE posterior, T5 features + mask) into safetensors shards for training.")
 public final class CacheCommand implements Runnable {
 
-    @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: models/tiny-reference)")
+    @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: $DIMBA_HOME/" + ModelHome.DEFAULT_MODEL + ")")
     Path model;
 
     @Option(names = "--data", required = true, paramLabel = "DATA", description = "image folder: images + metadata.jsonl, or .txt sidecars")

@@ -38,7 +38,7 @@ public final class EvalCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", description = "model folder (default: $DIMBA_HOME/models/tiny-reference)")
+    @Option(names = "--model", description = "model folder (default: $DIMBA_HOME/" + ModelHome.DEFAULT_MODEL + ")")
     Path model;
 
     @Option(names = "--prompts", description = "JSON lines {\"prompt\": ..., \"spec\": ...} (eval-prompts.jsonl of `dimba dataset shapes`;"

@@ -44,7 +44,7 @@ public final class GenerateBatchCommand implements Runnable {
     @Option(names = "--shard", paramLabel = "i/N", description = "run only lines k with k mod N == i (default: all)")
     String shard;
 
-    @Option(names = "--model", description = "model folder (default: $DIMBA_HOME/models/tiny-reference)")
+    @Option(names = "--model", description = "model folder (default: $DIMBA_HOME/" + ModelHome.DEFAULT_MODEL + ")")
     Path model;
 
     @Option(names = "--steps", defaultValue = "20", description = "steps of lines without \"steps\" (default: ${DEFAULT-VALUE})")

@@ -43,7 +43,7 @@ public final class GenerateCommand implements Runnable {
     @Option(names = "--negative-prompt", defaultValue = "", description = "text to steer away from (default: the null caption \"\")")
     String negativePrompt;
 
-    @Option(names = "--model", description = "model folder (default: $DIMBA_HOME/models/tiny-reference)")
+    @Option(names = "--model", description = "model folder (default: $DIMBA_HOME/" + ModelHome.DEFAULT_MODEL + ")")
     Path model;
 
     @Option(names = "--steps", defaultValue = "20", description = "sampler steps (default: ${DEFAULT-VALUE})")
