@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # The bundled model's whole recipe, from a fresh clone, with dimba4j alone (no Python):
 #   data -> VAE -> model folder -> latent/feature cache -> Dimba pre-training -> quality tuning -> eval.
-# Usage: tools/recipes/shapes-model.sh [WORK_DIR]   (default: ./recipe-work; about 2 h on 2 CPU cores)
+# Usage: tools/recipes/shapes-model.sh [WORK_DIR]   (default: ./recipe-work; see models/shapes-64/README.md for the time)
 # Every stage resumes: run the script again after a kill and it continues where it stopped (finished stages are
 # skipped, train and train-vae resume from their newest checkpoint). The result is WORK_DIR/model, the folder that
 # models/shapes-64 holds.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dimba="${DIMBA:-$here/dimba}"
+export DIMBA="$dimba"   # for shapes-eval.sh
 work="$(mkdir -p "${1:-recipe-work}" && cd "${1:-recipe-work}" && pwd)"
 seed=0
-pretrain_steps="${PRETRAIN_STEPS:-1200}"
+pretrain_steps="${PRETRAIN_STEPS:-4800}"
 tune_steps="${TUNE_STEPS:-150}"
+adapt_steps="${ADAPT_STEPS:-150}"
 cd "$work"
 stamp() { echo "[recipe $(date -u +%H:%M:%S)] $*" >&2; }
 
@@ -28,22 +30,27 @@ stamp() { echo "[recipe $(date -u +%H:%M:%S)] $*" >&2; }
 [[ -d init ]] || "$dimba" init-model --preset shapes-64 --seed $seed --vae vae-run/vae -o init
 
 # 4. a subset folder of links: the first N images of a dataset, or the pool's images whose caption has a relation
-subset() { # subset SRC DST FILTER-REGEX MAX
-  local src="$1" dst="$2" re="$3" max="$4"
+subset() { # subset SRC DST FILTER-REGEX MAX [invert]: the lines that match (or, with invert, do not)
+  local src="$1" dst="$2" re="$3" max="$4" inv=0
+  [[ "${5:-}" == invert ]] && inv=1
   [[ -d "$dst" ]] && return
-  mkdir -p "$dst.tmp"
-  grep -E "$re" "$src/metadata.jsonl" | head -n "$max" > "$dst.tmp/metadata.jsonl"
+  rm -rf "$dst.tmp"; mkdir -p "$dst.tmp"
+  # awk, not grep | head: under pipefail, head closing the pipe early would fail the script
+  awk -v re="$re" -v max="$max" -v inv=$inv '(inv ? $0 !~ re : $0 ~ re) && n < max { print; n++ }' "$src/metadata.jsonl" > "$dst.tmp/metadata.jsonl"
   sed 's/.*"file_name":"\([^"]*\)".*/\1/' "$dst.tmp/metadata.jsonl" | while read -r f; do ln -sf "$src/$f" "$dst.tmp/$f"; done
   mv "$dst.tmp" "$dst"
 }
 subset "$work/data64" train6k '.' 6000
 subset "$work/pool" curated '"text":"[^"]* (left|right|above|below|over|under|beneath) ' 1000
+# the quality-tuning eval set: 128 pool scenes that are not in the curated set (no relation)
+subset "$work/pool" tune-eval '"text":"[^"]* (left|right|above|below|over|under|beneath) ' 128 invert
 # in-distribution prompts (the first 40 training captions with their scene specs) beside the held-out ones
 [[ -f seen-prompts.jsonl ]] || paste -d'\t' <(sed 's/.*"text":"\([^"]*\)".*/\1/' data64/metadata.jsonl) \
-    <(sed 's/.*"spec":\(.*\),"background".*/\1/' data64/scenes.jsonl) | head -40 \
-    | awk -F'\t' '{printf "{\"prompt\":\"%s\",\"spec\":%s}\n", $1, $2}' > seen-prompts.jsonl
+    <(sed 's/.*"spec":\(.*\),"background".*/\1/' data64/scenes.jsonl) \
+    | awk -F'\t' 'NR <= 40 {printf "{\"prompt\":\"%s\",\"spec\":%s}\n", $1, $2}' > seen-prompts.jsonl
 [[ -d cache ]] || { stamp "cache"; "$dimba" cache --model init --data train6k -o cache --device cpu; }
 [[ -d cache-curated ]] || "$dimba" cache --model init --data curated -o cache-curated --device cpu
+[[ -d cache-tune-eval ]] || "$dimba" cache --model init --data tune-eval -o cache-tune-eval --device cpu
 
 # 5. pre-training at 64 px: AdamW (see the model card for why not CAME at this scale), EMA 0.995 (a 200-step horizon: the run is short)
 if [[ ! -d pretrain ]]; then
@@ -60,7 +67,7 @@ last() { ls -d "$1"/checkpoints/step-* | sort -t- -k2 -n | tail -1; }
 if [[ ! -d tune ]]; then
   stamp "quality-tune"
   "$dimba" train --model "$(last pretrain)" --data cache-curated --out tune --stage quality-tune --steps "$tune_steps" \
-      --batch 16 --lr 1e-4 --warmup-steps 10 --optimizer adamw --weight-decay 0 --max-grad-norm 1 --ema-decay 0.99 \
+      --eval-every 50 --eval-data cache-tune-eval --patience 2 --batch 16 --lr 1e-4 --warmup-steps 10 --optimizer adamw --weight-decay 0 --max-grad-norm 1 --ema-decay 0.99 \
       --save-every 50 --seed $seed --device cpu
 else
   "$dimba" train --resume tune --steps "$tune_steps"
@@ -74,7 +81,24 @@ if [[ ! -d model ]]; then
   mv model.tmp/transformer_ema model.tmp/transformer
   mv model.tmp model
 fi
+# 8. resolution adaptation (the paper's second stage, here after tuning so that models/shapes-64 stays 64 px): the
+#    model moved to 128 px (32 x 32 latents, 256 tokens) with its position embedding interpolated, fine-tuned on
+#    3000 scenes rendered at 128 px (read and encoded online: no cache at this size)
+[[ -d data128 ]] || "$dimba" dataset shapes --count 3000 --size 128 --seed $seed -o data128
+if [[ ! -d adapt128 ]]; then
+  stamp "adapt-resolution"
+  "$dimba" train --stage adapt-resolution --from model --size 128 --data data128 --out adapt128 --steps "$adapt_steps" \
+      --batch 8 --lr 1e-4 --warmup-steps 10 --optimizer adamw --weight-decay 0 --max-grad-norm 1 --ema-decay 0.99 \
+      --save-every 50 --keep-last 1 --seed $seed --device cpu
+else
+  "$dimba" train --resume adapt128 --steps "$adapt_steps"
+fi
+if [[ ! -d adapt128-model ]]; then
+  cp -rL "$(last adapt128)" adapt128-model.tmp
+  rm -rf adapt128-model.tmp/transformer adapt128-model.tmp/trainer
+  mv adapt128-model.tmp/transformer_ema adapt128-model.tmp/transformer
+  mv adapt128-model.tmp adapt128-model
+fi
 stamp "eval"
-"$dimba" eval --model model --steps 20 --guidance 4.5 --seeds 4 -o eval/heldout.md
-"$dimba" eval --model model --steps 20 --guidance 4.5 --seeds 4 --prompts seen-prompts.jsonl -o eval/seen.md
+"$here/tools/recipes/shapes-eval.sh" "$work" eval   # the model card's comparison table, one eval per row
 stamp "done: $work/model"
