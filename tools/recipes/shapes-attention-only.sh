@@ -6,6 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dimba="${DIMBA:-$here/dimba}"
+source "$here/tools/recipes/lib.sh"
 work="$(cd "${1:-recipe-work}" && pwd)"
 seed=0
 pretrain_steps="${PRETRAIN_STEPS:-4800}"
@@ -21,11 +22,5 @@ if [[ ! -d pretrain-attn ]]; then
 else
   "$dimba" train --resume pretrain-attn --steps "$pretrain_steps"
 fi
-last() { ls -d "$1"/checkpoints/step-* | sort -t- -k2 -n | tail -1; }
-if [[ ! -d pretrain-attn-model ]]; then
-  cp -rL "$(last pretrain-attn)" pretrain-attn-model.tmp
-  rm -rf pretrain-attn-model.tmp/transformer pretrain-attn-model.tmp/trainer
-  mv pretrain-attn-model.tmp/transformer_ema pretrain-attn-model.tmp/transformer
-  mv pretrain-attn-model.tmp pretrain-attn-model
-fi
+export_ema "$(last pretrain-attn)" pretrain-attn-model
 echo "done: $work/pretrain-attn-model" >&2

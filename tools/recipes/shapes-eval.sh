@@ -5,6 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dimba="${DIMBA:-$here/dimba}"
+source "$here/tools/recipes/lib.sh"
 work="$(cd "$1" && pwd)"
 out="$(mkdir -p "$2" && cd "$2" && pwd)"
 stamp() { echo "[eval $(date -u +%H:%M:%S)] $*" >&2; }
@@ -15,13 +16,7 @@ row() { # row NAME SEEDS MODEL [eval flags...]
   "$dimba" eval --model "$model" --seeds "$seeds" --device cpu -o "$out/$name.md" "$@"
 }
 # the pre-trained weights alone (EMA of the last pre-training checkpoint), exported as the final model is
-last() { ls -d "$1"/checkpoints/step-* | sort -t- -k2 -n | tail -1; }
-if [[ ! -d "$work/pretrain-model" ]]; then
-  cp -rL "$(last "$work/pretrain")" "$work/pretrain-model.tmp"
-  rm -rf "$work/pretrain-model.tmp/transformer" "$work/pretrain-model.tmp/trainer"
-  mv "$work/pretrain-model.tmp/transformer_ema" "$work/pretrain-model.tmp/transformer"
-  mv "$work/pretrain-model.tmp" "$work/pretrain-model"
-fi
+export_ema "$(last "$work/pretrain")" "$work/pretrain-model"
 m="$work/model"
 row final-dpm20-g4.5      4 "$m" --steps 20 --guidance 4.5
 row final-dpm20-g0        2 "$m" --steps 20 --guidance 0

@@ -8,6 +8,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dimba="${DIMBA:-$here/dimba}"
+source "$here/tools/recipes/lib.sh"
 export DIMBA="$dimba"   # for shapes-eval.sh
 work="$(mkdir -p "${1:-recipe-work}" && cd "${1:-recipe-work}" && pwd)"
 seed=0
@@ -61,7 +62,6 @@ if [[ ! -d pretrain ]]; then
 else
   "$dimba" train --resume pretrain --steps "$pretrain_steps"
 fi
-last() { ls -d "$1"/checkpoints/step-* | sort -t- -k2 -n | tail -1; }
 
 # 6. quality tuning on the curated relation scenes, from the pre-trained weights
 if [[ ! -d tune ]]; then
@@ -74,13 +74,7 @@ else
 fi
 
 # 7. the model: the tuned checkpoint's EMA weights in a model folder, and the eval tables
-if [[ ! -d model ]]; then
-  ck="$(last tune)"
-  cp -rL "$ck" model.tmp
-  rm -rf model.tmp/transformer model.tmp/trainer
-  mv model.tmp/transformer_ema model.tmp/transformer
-  mv model.tmp model
-fi
+export_ema "$(last tune)" model
 # 8. resolution adaptation (the paper's second stage, here after tuning so that models/shapes-64 stays 64 px): the
 #    model moved to 128 px (32 x 32 latents, 256 tokens) with its position embedding interpolated, fine-tuned on
 #    3000 scenes rendered at 128 px (read and encoded online: no cache at this size)
@@ -93,12 +87,7 @@ if [[ ! -d adapt128 ]]; then
 else
   "$dimba" train --resume adapt128 --steps "$adapt_steps"
 fi
-if [[ ! -d adapt128-model ]]; then
-  cp -rL "$(last adapt128)" adapt128-model.tmp
-  rm -rf adapt128-model.tmp/transformer adapt128-model.tmp/trainer
-  mv adapt128-model.tmp/transformer_ema adapt128-model.tmp/transformer
-  mv adapt128-model.tmp adapt128-model
-fi
+export_ema "$(last adapt128)" adapt128-model
 stamp "eval"
 "$here/tools/recipes/shapes-eval.sh" "$work" eval   # the model card's comparison table, one eval per row
 stamp "done: $work/model"
