@@ -10,6 +10,8 @@ import java.util.Optional;
 
 /** The one place a backend is chosen: "cpu", "opencl" or "auto". Logs its choice to stderr. */
 public final class Backends {
+    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+
     /** The names {@link #select} takes. */
     public static final List<String> DEVICES = List.of("cpu", "opencl", "auto");
 
@@ -37,7 +39,7 @@ public final class Backends {
             case "auto" -> auto(packWeights);
             default -> throw new IllegalArgumentException("unknown device '" + device + "' (expected cpu, opencl or auto)");
         };
-        System.err.println("[dimba4j] backend: " + b.name());
+        LOG.log(System.Logger.Level.INFO, "backend: " + b.name());
         return b;
     }
 
@@ -50,10 +52,10 @@ public final class Backends {
     private static Backend auto(boolean packWeights) {
         Optional<OpenClDevices.Info> gpu = OpenClDevices.bestGpu();
         if (gpu.isEmpty()) {
-            System.err.println("[dimba4j] auto: no OpenCL GPU found, using the CPU backend");
+            LOG.log(System.Logger.Level.INFO, "auto: no OpenCL GPU found, using the CPU backend");
             return new CpuBackend(packWeights);
         }
-        System.err.println("[dimba4j] auto: OpenCL GPU " + gpu.get().name());
+        LOG.log(System.Logger.Level.INFO, "auto: OpenCL GPU " + gpu.get().name());
         return OpenClBackend.create(gpu.get(), OpenClBackend.defaultArenaMB(gpu.get()));
     }
 }

@@ -17,7 +17,7 @@ import java.security.MessageDigest;
 public final class ImageServer implements AutoCloseable {
     /** Request bodies above this are refused with 413 before they are read into memory. */
     static final long MAX_BODY_BYTES = 1 << 20;
-    private static final System.Logger LOG = System.getLogger("dimba4j.serve");
+    private static final System.Logger LOG = System.getLogger("org.dimba4j.serve");
 
     private final JobQueue queue;
     private final Javalin app;

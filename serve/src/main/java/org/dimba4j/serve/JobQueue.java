@@ -24,7 +24,7 @@ public final class JobQueue implements AutoCloseable {
     static final int KEEP_FINISHED = 64;
     /** ... and at most this many bytes of their PNGs (64 jobs of four 1024-px images would be ~800 MB). */
     static final long KEEP_BYTES = 256L << 20;
-    private static final System.Logger LOG = System.getLogger("dimba4j.serve");
+    private static final System.Logger LOG = System.getLogger("org.dimba4j.serve");
 
     private final ImageGenerator generator;
     private final int capacity;

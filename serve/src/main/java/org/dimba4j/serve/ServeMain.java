@@ -1,5 +1,6 @@
 package org.dimba4j.serve;
 
+import org.dimba4j.infer.cli.CliLogging;
 import org.dimba4j.infer.cli.Main;
 
 import java.util.stream.Stream;
@@ -9,6 +10,7 @@ public final class ServeMain {
     private ServeMain() {}
 
     public static void main(String[] args) {
+        CliLogging.install(System.getenv("DIMBA_DEBUG") != null);
         System.exit(Main.commandLine().execute(Stream.concat(Stream.of("serve"), Stream.of(args)).toArray(String[]::new)));
     }
 }

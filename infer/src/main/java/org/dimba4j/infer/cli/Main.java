@@ -38,6 +38,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        CliLogging.install(System.getenv("DIMBA_DEBUG") != null);
         int code;
         try {
             code = commandLine().execute(args);

@@ -33,6 +33,8 @@ import java.util.stream.Stream;
  * The folder is built next to the target and renamed into place only when complete.
  */
 public final class OfficialImport {
+    private static final System.Logger LOG = System.getLogger(OfficialImport.class.getName());
+
     /** Files of a T5 folder that belong to the tokenizer. */
     static final Set<String> TOKENIZER_FILES = Set.of("spiece.model", "tokenizer.json", "tokenizer_config.json",
             "special_tokens_map.json", "added_tokens.json");
@@ -222,6 +224,6 @@ public final class OfficialImport {
     }
 
     private static void log(String msg) {
-        System.err.println("[dimba4j] import-official: " + msg);
+        LOG.log(System.Logger.Level.INFO, "import-official: " + msg);
     }
 }

@@ -14,6 +14,8 @@ import java.util.function.Function;
  * combining marks).
  */
 public final class SentencePieceTokenizer {
+    private static final System.Logger LOG = System.getLogger(SentencePieceTokenizer.class.getName());
+
     /** The caption length of the released Dimba config ({@code model_max_length}). */
     public static final int DEFAULT_MAX_LENGTH = 300;
 
@@ -152,14 +154,14 @@ public final class SentencePieceTokenizer {
 
     /**
      * Ids of {@code text}, cut to at most {@code maxLength} tokens with {@code </s>} kept last (as transformers
-     * truncates); a cut prints a warning on stderr, once per distinct text (a training loop encodes the same captions
+     * truncates); a cut logs a warning, once per distinct text (a training loop encodes the same captions
      * every epoch).
      */
     public int[] encode(String text, int maxLength) {
         if (maxLength < 1) throw new IllegalArgumentException("max length must be at least 1, got " + maxLength);
         int[] ids = encode(text);
         if (ids.length <= maxLength) return ids;
-        if (warnedTruncations.size() < MAX_REMEMBERED_WARNINGS && warnedTruncations.add(text)) System.err.println("dimba: warning: prompt of " + ids.length + " tokens truncated to " + maxLength
+        if (warnedTruncations.size() < MAX_REMEMBERED_WARNINGS && warnedTruncations.add(text)) LOG.log(System.Logger.Level.WARNING, "prompt of " + ids.length + " tokens truncated to " + maxLength
                 + " (max length): \"" + abbreviate(text) + "\"");
         int[] cut = Arrays.copyOf(ids, maxLength);
         cut[maxLength - 1] = eosId;

@@ -8,9 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,16 +110,24 @@ class SentencePieceTokenizerTest {
         int[] shortIds = tok.encode("cat");
         assertTrue(full.length > 6);
 
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true));
+        // the warning goes to the library's System.Logger (java.util.logging underneath), not to stderr directly
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(SentencePieceTokenizer.class.getName());
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) { records.add(r); }
+            @Override public void flush() {}
+            @Override public void close() {}
+        };
+        log.addHandler(capture);
         TokenBatch b;
         try {
             b = tok.batch(List.of(longText, "cat", ""), 6, false);
         } finally {
-            System.setErr(err);
+            log.removeHandler(capture);
         }
-        assertTrue(captured.toString().contains("truncated to 6"), captured.toString());
+        assertEquals(1, records.size(), "one warning, for the one long text");
+        assertEquals(java.util.logging.Level.WARNING, records.get(0).getLevel());
+        assertTrue(records.get(0).getMessage().contains("truncated to 6"), records.get(0).getMessage());
         assertEquals(3, b.batchSize());
         assertEquals(6, b.length());
         long[] want0 = new long[6];

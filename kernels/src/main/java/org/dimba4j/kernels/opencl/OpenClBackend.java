@@ -23,6 +23,8 @@ import java.util.Map;
  * from partials in a second launch, never accumulated with atomics.
  */
 public final class OpenClBackend implements Backend {
+    private static final System.Logger LOG = System.getLogger(OpenClBackend.class.getName());
+
     /** Smallest arena size chosen when -Ddimba.opencl.arenaMB is not given. */
     private static final int MIN_DEFAULT_ARENA_MB = 256;
 
@@ -65,7 +67,7 @@ public final class OpenClBackend implements Backend {
         for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
             String n = gc.getName();
             if (n.startsWith("PS ") || n.equals("MarkSweepCompact") || n.equals("Copy")) {
-                System.err.println("[dimba4j] warning: the " + n + " collector may move the OpenCL arenas during a"
+                LOG.log(System.Logger.Level.WARNING, "the " + n + " collector may move the OpenCL arenas during a"
                         + " full GC, which would lose device data on " + device.name() + "; run with -XX:+UseG1GC");
                 return;
             }
