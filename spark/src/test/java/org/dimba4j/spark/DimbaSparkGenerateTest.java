@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Spark job in local mode on the tiny reference model: the images are the bytes of {@code dimba generate-batch}
+ * The Spark job in local mode on the bundled model (VAE factor 4 x patch 2: sizes are multiples of 8): the images are the bytes of {@code dimba generate-batch}
  * for the same seeds; a task that fails mid-partition is retried without duplicate or missing images.
  * {@code local[2,2]}: two cores, and two attempts per task (plain {@code local[2]} never retries).
  */
@@ -126,8 +126,8 @@ class DimbaSparkGenerateTest {
 
     @Test
     void aBadLineFailsOnTheDriverNamingIt() throws IOException {
-        Path bad = Files.write(shared.resolve("bad.jsonl"), List.of("{\"prompt\": \"a\"}", "{\"prompt\": \"b\", \"height\": 40}"));
+        Path bad = Files.write(shared.resolve("bad.jsonl"), List.of("{\"prompt\": \"a\"}", "{\"prompt\": \"b\", \"height\": 44}"));
         var e = assertThrows(IllegalArgumentException.class, () -> DimbaSparkGenerate.check(bad, settings()));
-        assertTrue(e.getMessage().contains("line 2: \"height\" 40 must be a positive multiple of 16"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 2: \"height\" 44 must be a positive multiple of 8"), e.getMessage());
     }
 }
