@@ -1,6 +1,8 @@
 package org.dimba4j.serve;
 
-import org.dimba4j.kernels.Tensor;
+import org.dimba4j.infer.CancellationToken;
+
+import java.util.List;
 
 /**
  * What the server needs from a loaded model: the seam between HTTP and the infer pipeline. One instance is driven by
@@ -12,11 +14,11 @@ public interface ImageGenerator extends AutoCloseable {
     interface Progress {
         void onStep(int step, int steps, double seconds);
 
-        /** Images [n, 3, H, W] in [-1, 1] decoded from the x0 estimate after {@code step}. */
-        void onPreview(int step, Tensor images);
+        /** PNGs (with the settings chunk) of the x0 estimate after {@code step}, one per image. */
+        void onPreview(int step, List<byte[]> pngs);
 
-        /** Polled between steps: true stops the run with {@link java.util.concurrent.CancellationException}. */
-        boolean cancelled();
+        /** Once cancelled, the run stops within one denoiser evaluation with {@link java.util.concurrent.CancellationException}. */
+        CancellationToken cancellation();
     }
 
     /** The model folder's name (what PNGs record as "Model", and what /v1/models lists). */
@@ -34,8 +36,8 @@ public interface ImageGenerator extends AutoCloseable {
     /** A working-memory estimate for one call, in bytes (activations, not the weights already loaded). */
     long estimateBytes(int width, int height, int n);
 
-    /** Runs one generation; returns host images [n, 3, H, W] in [-1, 1]. */
-    Tensor generate(JobSpec spec, Progress progress);
+    /** Runs one generation; returns one PNG per image, the bytes {@code dimba generate} writes for the same settings. */
+    List<byte[]> generate(JobSpec spec, Progress progress);
 
     @Override
     void close();

@@ -1,5 +1,7 @@
 package org.dimba4j.serve;
 
+import org.dimba4j.infer.CancellationToken;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +33,8 @@ public final class Job {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     private volatile JobState state = JobState.QUEUED;
-    private volatile boolean cancelRequested;
+    /** Set on cancel, client disconnect or shutdown; the pipeline checks it before each denoiser evaluation. */
+    private final CancellationToken cancellation = new CancellationToken();
     private volatile int step;
     private volatile double stepSeconds; // mean of this job's steps so far
     private volatile Instant started, ended;
@@ -81,7 +84,10 @@ public final class Job {
 
     public double stepSeconds() { return stepSeconds; }
 
-    public boolean cancelRequested() { return cancelRequested; }
+    public boolean cancelRequested() { return cancellation.isCancelled(); }
+
+    /** The token the generation of this job polls. */
+    CancellationToken cancellation() { return cancellation; }
 
     /** Completes (never exceptionally) when the job reaches a terminal state. */
     public CompletableFuture<Job> finished() { return finished; }
@@ -93,7 +99,7 @@ public final class Job {
     }
 
     void requestCancel() {
-        cancelRequested = true;
+        cancellation.cancel();
     }
 
     void position(int p) {

@@ -1,6 +1,7 @@
 package org.dimba4j.serve;
 
-import org.dimba4j.kernels.Tensor;
+import org.dimba4j.infer.CancellationToken;
+
 
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -190,24 +191,22 @@ public final class JobQueue implements AutoCloseable {
         job.start();
         long t0 = System.nanoTime();
         try {
-            var parameters = PngEncoder.parameters(spec, generator.modelName());
-            Tensor images = generator.generate(spec, new ImageGenerator.Progress() {
+            List<byte[]> pngs = generator.generate(spec, new ImageGenerator.Progress() {
                 @Override
                 public void onStep(int step, int steps, double seconds) {
                     job.step(step, seconds);
                 }
 
                 @Override
-                public void onPreview(int step, Tensor preview) {
-                    job.preview(step, PngEncoder.encode(preview, parameters));
+                public void onPreview(int step, List<byte[]> previews) {
+                    job.preview(step, previews);
                 }
 
                 @Override
-                public boolean cancelled() {
-                    return job.cancelRequested();
+                public CancellationToken cancellation() {
+                    return job.cancellation();
                 }
             });
-            List<byte[]> pngs = PngEncoder.encode(images, parameters);
             synchronized (this) {
                 double mpx = spec.pixels() / 1e6;
                 double rate = (System.nanoTime() - t0) / 1e9 / spec.steps() / mpx;

@@ -65,7 +65,7 @@ public record Limits(int maxSide, int maxSteps, int maxImages, int maxPromptChar
         if (v % multiple != 0) {
             int lo = v / multiple * multiple;
             throw new BadRequestException(field, field + " " + v + " must be a multiple of " + multiple
-                    + " (VAE factor 8 x patch size); try " + lo + " or " + (lo + multiple));
+                    + " (the VAE's downsampling factor x the patch size); try " + lo + " or " + (lo + multiple));
         }
     }
 

@@ -1,17 +1,26 @@
 package org.dimba4j.serve;
 
+import org.dimba4j.infer.DimbaPipeline;
 import org.dimba4j.infer.GenerationRequest;
-import org.dimba4j.infer.PhaseTimer;
+import org.dimba4j.infer.GenerationResult;
+import org.dimba4j.infer.PipelineOptions;
+import org.dimba4j.infer.ProgressListener;
+import org.dimba4j.infer.RequestLimits;
 import org.dimba4j.infer.TextToImagePipeline;
-import org.dimba4j.kernels.Backend;
-import org.dimba4j.kernels.Backends;
-import org.dimba4j.kernels.Tensor;
+import org.dimba4j.io.image.Png;
+import org.dimba4j.io.image.RgbImage;
 import org.dimba4j.model.dimba.DimbaConfig;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.concurrent.CancellationException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** {@link ImageGenerator} over the infer module's {@link TextToImagePipeline}, as {@code dimba generate} drives it. */
+/**
+ * {@link ImageGenerator} over the library facade, {@link DimbaPipeline}, the one {@code dimba generate} uses: a
+ * served image is the CLI's bytes for the same settings, and a cancelled job stops within one denoiser evaluation.
+ */
 public final class PipelineImageGenerator implements ImageGenerator {
     /**
      * f32 values live per output pixel in the VAE decoder at full resolution: the widest up block's channels times
@@ -21,30 +30,29 @@ public final class PipelineImageGenerator implements ImageGenerator {
     /** f32 values per token per hidden unit in one transformer block (Mamba expand 2, MLP ratio 4, both CFG halves). */
     private static final int BLOCK_BUFFERS = 24;
 
-    private final Backend backend;
-    private final TextToImagePipeline pipe;
-    private final String name;
+    private final DimbaPipeline pipe;
 
-    private PipelineImageGenerator(Backend backend, TextToImagePipeline pipe) {
-        this.backend = backend;
+    private PipelineImageGenerator(DimbaPipeline pipe) {
         this.pipe = pipe;
-        this.name = pipe.modelDir().toAbsolutePath().normalize().getFileName().toString();
     }
 
-    /** Loads a model folder on the named device ({@code cpu}, {@code opencl} or {@code auto}). */
+    /** Loads a model folder on the named device ({@code cpu}, {@code opencl} or {@code auto}), the library's limits. */
     public static PipelineImageGenerator load(Path modelDir, String device) {
-        Backend backend = Backends.select(device);
-        try {
-            return new PipelineImageGenerator(backend, TextToImagePipeline.load(modelDir, backend, new PhaseTimer()));
-        } catch (RuntimeException e) {
-            backend.close();
-            throw e;
-        }
+        return load(modelDir, device, RequestLimits.defaults());
+    }
+
+    /**
+     * Loads a model folder with the server's limits, so that the pipeline accepts what {@link Limits} let through
+     * (the server checks first, naming its own flags).
+     */
+    public static PipelineImageGenerator load(Path modelDir, String device, RequestLimits limits) {
+        return new PipelineImageGenerator(DimbaPipeline.load(modelDir,
+                PipelineOptions.builder().device(device).limits(limits).build()));
     }
 
     @Override
     public String modelName() {
-        return name;
+        return pipe.modelName();
     }
 
     @Override
@@ -74,33 +82,34 @@ public final class PipelineImageGenerator implements ImageGenerator {
     }
 
     @Override
-    public Tensor generate(JobSpec spec, Progress progress) {
+    public List<byte[]> generate(JobSpec spec, Progress progress) {
         GenerationRequest req = new GenerationRequest(TextToImagePipeline.repeat(spec.prompt(), spec.n()),
                 spec.negativePrompt(), spec.width(), spec.height(), spec.steps(), spec.guidance(), spec.sampler(),
                 spec.seed(), null, spec.previewEvery());
-        if (progress.cancelled()) throw new CancellationException("cancelled before it started");
-        // the pipeline has no cancellation hook of its own: the step callback throwing ends the sampler loop
-        TextToImagePipeline.Result r = pipe.generate(req, new TextToImagePipeline.Listener() {
+        progress.cancellation().throwIfCancelled();
+        GenerationResult r = pipe.generate(req, new ProgressListener() {
             @Override
             public void onStep(int step, int steps, double seconds) {
                 progress.onStep(step, steps, seconds);
-                if (progress.cancelled()) throw new CancellationException("cancelled at step " + step + "/" + steps);
             }
 
             @Override
-            public void onPreview(int step, Tensor images) {
-                progress.onPreview(step, images);
+            public void onPreview(int step, int steps, List<BufferedImage> images) {
+                List<byte[]> pngs = new ArrayList<>(images.size());
+                for (int i = 0; i < images.size(); i++) {
+                    pngs.add(Png.encode(RgbImage.of(images.get(i)), Map.of(Png.PARAMETERS, pipe.parameters(req, i).toText())));
+                }
+                progress.onPreview(step, pngs);
             }
-        });
-        return r.images();
+        }, progress.cancellation());
+        List<byte[]> pngs = new ArrayList<>(r.count());
+        for (int i = 0; i < r.count(); i++) pngs.add(r.png(i));
+        return pngs;
     }
 
+    /** Waits for a running generation, then frees the model. */
     @Override
     public void close() {
-        try {
-            pipe.close();
-        } finally {
-            backend.close();
-        }
+        pipe.close();
     }
 }

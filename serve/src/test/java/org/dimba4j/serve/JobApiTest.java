@@ -100,7 +100,7 @@ class JobApiTest {
     @Test
     void badRequestsAreRefusedNamingTheField() throws Exception {
         assertBad("{\"prompt\": \"x\", \"width\": 100000}", "width", "width 100000 is outside 16..512 pixels (the server's --max-size)");
-        assertBad("{\"prompt\": \"x\", \"height\": 72}", "height", "height 72 must be a multiple of 16 (VAE factor 8 x patch size); try 64 or 80");
+        assertBad("{\"prompt\": \"x\", \"height\": 72}", "height", "height 72 must be a multiple of 16 (the VAE's downsampling factor x the patch size); try 64 or 80");
         assertBad("{\"prompt\": \"x\", \"steps\": 5000}", "steps", "steps 5000 is outside 1..50 (the server's --max-steps)");
         assertBad("{\"prompt\": \"x\", \"n\": 9}", "n", "n (images per request) 9 is outside 1..4 (the server's --max-images)");
         assertBad("{\"prompt\": \"" + "x".repeat(301) + "\"}", "prompt", "prompt has 301 characters; the limit is 300"
