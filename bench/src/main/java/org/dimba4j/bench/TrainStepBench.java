@@ -23,8 +23,8 @@ public class TrainStepBench extends BenchBase {
     private static final int BATCH = 2, SIDE = 32, CAPTION_TOKENS = 120, CAPTION_CHANNELS = 4096;
 
     private final Backend cpu = new CpuBackend();
-    private final DimbaConfig config = new DimbaConfig(SIDE, 2, 4, 384, 4, 6, 4.0, 1.0, true, true, CAPTION_CHANNELS,
-            1.0, CAPTION_TOKENS, 16, 4, 2);
+    private final DimbaConfig config = DimbaConfig.builder().inputSize(SIDE).hiddenSize(384).depth(4)
+            .numHeads(6).captionChannels(CAPTION_CHANNELS).modelMaxLength(CAPTION_TOKENS).build();
     private DimbaTrainer trainer;
     private Dimba inference;
     private Tensor x0, noise, y, xt;

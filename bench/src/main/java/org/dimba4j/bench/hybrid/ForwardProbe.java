@@ -55,8 +55,8 @@ public final class ForwardProbe {
                            int reps, int captionTokens, int captionChannels) {
         int side = latentSide(tokens);
         // input_size = this latent (pe_interpolation 1): each resolution as its own native model
-        DimbaConfig config = new DimbaConfig(side, 2, 4, hidden, depth, heads, 4.0, 1.0, true, true, captionChannels,
-                1.0, captionTokens, 16, 4, 2);
+        DimbaConfig config = DimbaConfig.builder().inputSize(side).hiddenSize(hidden).depth(depth).numHeads(heads)
+                .captionChannels(captionChannels).modelMaxLength(captionTokens).build();
         Backend be = Backends.cpu();
         Parameters weights = RandomDimbaWeights.of(config, variant.mambaLayers, 42);
         long parameters = weights.elementCount();

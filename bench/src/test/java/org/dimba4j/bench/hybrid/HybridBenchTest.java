@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HybridBenchTest {
-    private static final DimbaConfig TINY = new DimbaConfig(8, 2, 4, 32, 2, 4, 4.0, 1.0, true, true, 24, 1.0, 8, 16, 4, 2);
+    private static final DimbaConfig TINY = DimbaConfig.builder().inputSize(8).hiddenSize(32).depth(2).numHeads(4)
+            .captionChannels(24).modelMaxLength(8).build();
 
     @Test
     void randomWeightsHoldExactlyTheExpectedTensorsAndAreSeeded() {

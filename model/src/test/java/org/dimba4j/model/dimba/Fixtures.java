@@ -52,6 +52,7 @@ final class Fixtures {
 
     /** The tiny test config with another width/depth, for single-module fixtures. */
     static DimbaConfig tiny(int hidden, int depth, int dState, int dConv) {
-        return new DimbaConfig(8, 2, 4, hidden, depth, 4, 4.0, 1.0, true, true, 24, 1.0, 8, dState, dConv, 2);
+        return DimbaConfig.builder().inputSize(8).hiddenSize(hidden).depth(depth).numHeads(4).captionChannels(24)
+                .modelMaxLength(8).dState(dState).dConv(dConv).build();
     }
 }
