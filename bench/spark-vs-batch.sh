@@ -9,10 +9,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 images="${1:-32}"; rounds="${2:-2}"; model="$(cd "${3:-$here/models/shapes-64}" && pwd)"
 cores="$(nproc)"
 source "$here/tools/find-jdk.sh"
-(cd "$here" && mvn -q -B -DskipTests package -pl spark -am >&2)
 cp_file="$(mktemp)"; work="$(mktemp -d)"
 trap 'rm -rf "$work" "$cp_file"' EXIT
-(cd "$here" && mvn -q -B -pl spark dependency:build-classpath -Dmdep.outputFile="$cp_file" >&2)
+# package and classpath in one reactor run, so spark's sibling modules resolve to their fresh jars (nothing is
+# installed in ~/.m2); every module writes the file in turn and spark, the last, leaves its own
+(cd "$here" && mvn -q -B -DskipTests package dependency:build-classpath -pl spark -am -Dmdep.outputFile="$cp_file" >&2)
 flags="$(sed -n 's:.*<spark.jvm.flags>\(.*\)</spark.jvm.flags>.*:\1:p' "$here/spark/pom.xml")"
 # held-out prompts of the shapes world, cycled to IMAGES lines
 prompts=("two small red circles to the left of a blue square" "a large yellow triangle above a green circle"
