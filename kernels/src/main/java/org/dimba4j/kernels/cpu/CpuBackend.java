@@ -54,6 +54,20 @@ public class CpuBackend extends ReferenceBackend {
         return Parallel.withPool(pool, body);
     }
 
+    /** The number of threads the CPU kernels split their work over on this thread (see {@link #withThreads}). */
+    public static int parallelism() {
+        return Parallel.threads();
+    }
+
+    /**
+     * Runs {@code body.accept(i)} for i in [0, tasks) on the kernel pool in force here (inline when nested in a kernel
+     * task or for one task), rethrowing the first failure once all have ended. For work split into independent
+     * pieces whose results do not depend on which thread runs them (an optimizer's per-tensor updates).
+     */
+    public static void parallelFor(int tasks, java.util.function.IntConsumer body) {
+        Parallel.forEach(tasks, true, body);
+    }
+
     /** A fork/join pool of {@code threads} daemon kernel threads for {@link #withPool}; the caller shuts it down. */
     public static java.util.concurrent.ForkJoinPool newPool(int threads) {
         return Parallel.newPool(threads);

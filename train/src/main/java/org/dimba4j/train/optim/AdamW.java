@@ -4,8 +4,8 @@ import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * AdamW with the semantics of {@code torch.optim.AdamW} (amsgrad off, its single-tensor CPU path), fused: one pass
@@ -35,7 +35,8 @@ public final class AdamW implements Optimizer {
 
     private final Backend be;
     private final double beta1, beta2, eps, weightDecay; // doubles, as PyTorch's Python floats
-    private final Map<String, Moments> state = new LinkedHashMap<>();
+    /** Per parameter name; concurrent because the tensors of one step are updated in parallel. */
+    private final Map<String, Moments> state = new ConcurrentHashMap<>();
 
     /** @param be the backend of the parameters (null: host tensors only) */
     public AdamW(Backend be, double beta1, double beta2, double eps, double weightDecay) {
@@ -64,6 +65,15 @@ public final class AdamW implements Optimizer {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** All tensors of one step, spread over the CPU kernel threads: the same bits as one by one ({@link TensorParallelSteps}). */
+    @Override
+    public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
+        return TensorParallelSteps.step(this, be, params, grads, lr, (name, param, grad) -> {
+            HostTensors.checkShapes("AdamW", name, param, grad);
+            state.computeIfAbsent(name, k -> new Moments(param.shape(), Math.toIntExact(param.numel())));
+        });
     }
 
     @Override

@@ -5,8 +5,8 @@ import org.dimba4j.kernels.Tensor;
 
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * CAME (Luo et al. 2023, "Confidence-guided Adaptive Memory Efficient Optimization") exactly as {@code came_pytorch.CAME},
@@ -30,7 +30,8 @@ public final class Came implements Optimizer {
 
     private final Backend be;
     private final double beta1, beta2, beta3, eps1, eps2, clipThreshold, weightDecay;
-    private final Map<String, CameState> state = new LinkedHashMap<>();
+    /** Per parameter name; concurrent because the tensors of one step are updated in parallel. */
+    private final Map<String, CameState> state = new ConcurrentHashMap<>();
 
     /** @param be the backend of the parameters (null: host tensors only) */
     public Came(Backend be, double beta1, double beta2, double beta3, double eps1, double eps2, double clipThreshold,
@@ -62,6 +63,15 @@ public final class Came implements Optimizer {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** All tensors of one step, spread over the CPU kernel threads: the same bits as one by one ({@link TensorParallelSteps}). */
+    @Override
+    public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
+        return TensorParallelSteps.step(this, be, params, grads, lr, (name, param, grad) -> {
+            HostTensors.checkShapes("CAME", name, param, grad);
+            state.computeIfAbsent(name, k -> new CameState(param.shape()));
+        });
     }
 
     @Override
