@@ -53,7 +53,7 @@ subset "$work/pool" tune-eval '"text":"[^"]* (left|right|above|below|over|under|
 [[ -d cache-curated ]] || "$dimba" cache --model init --data curated -o cache-curated --device cpu
 [[ -d cache-tune-eval ]] || "$dimba" cache --model init --data tune-eval -o cache-tune-eval --device cpu
 
-# 5. pre-training at 64 px: AdamW (see the model card for why not CAME at this scale), EMA 0.995 (a 200-step horizon: the run is short)
+# 5. pre-training at 64 px: AdamW (the model card compares CAME over the first 1200 steps), EMA 0.995 (a 200-step horizon: the run is short)
 if [[ ! -d pretrain ]]; then
   stamp "pretrain"
   "$dimba" train --model init --data cache --out pretrain --steps "$pretrain_steps" --batch 16 --lr 5e-4 \
