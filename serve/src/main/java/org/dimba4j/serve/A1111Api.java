@@ -80,7 +80,7 @@ final class A1111Api {
             ApiError.send(ctx, 500, "server_error", null, "job " + job.id() + " failed: " + job.error());
             return;
         }
-        String infotext = PngEncoder.parameters(spec, m.modelName()).toText();
+        String infotext = JobParameters.of(spec, m.modelName()).toText();
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("prompt", spec.prompt());
         info.put("all_prompts", Collections.nCopies(spec.n(), spec.prompt()));

@@ -119,7 +119,7 @@ final class JobApi {
         v.put("finished", job.ended() == null ? null : job.ended().toString());
         v.put("error", job.error());
         v.put("settings", settings(s));
-        v.put("parameters", PngEncoder.parameters(s, server.model().modelName()).toText());
+        v.put("parameters", JobParameters.of(s, server.model().modelName()).toText());
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < job.images().size(); i++) urls.add("/api/jobs/" + job.id() + "/images/" + i);
         v.put("images", urls);

@@ -2,7 +2,6 @@ package org.dimba4j.serve;
 
 import org.dimba4j.infer.CancellationToken;
 
-
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

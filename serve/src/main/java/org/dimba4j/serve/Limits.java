@@ -1,5 +1,8 @@
 package org.dimba4j.serve;
 
+import org.dimba4j.infer.GenerationRequest;
+import org.dimba4j.infer.RequestLimits;
+
 import java.util.Locale;
 
 /**
@@ -21,6 +24,14 @@ public record Limits(int maxSide, int maxSteps, int maxImages, int maxPromptChar
         if (maxImages < 1) throw new IllegalArgumentException("--max-images must be at least 1, got " + maxImages);
         if (maxPromptChars < 1) throw new IllegalArgumentException("--max-prompt-chars must be at least 1, got " + maxPromptChars);
         if (memoryBudget < 1) throw new IllegalArgumentException("--max-memory must be positive, got " + memoryBudget);
+    }
+
+    /**
+     * The same bounds for the library's own request checks ({@link RequestLimits}), so that the pipeline never refuses
+     * what the server let through (the server checks first, naming its flags).
+     */
+    public RequestLimits pipelineLimits() {
+        return new RequestLimits(maxSide, maxSide, maxImages, Math.min(maxSteps, GenerationRequest.MAX_STEPS), maxPromptChars);
     }
 
     /** Throws {@link BadRequestException} naming the first field out of range. */

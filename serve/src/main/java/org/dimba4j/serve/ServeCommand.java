@@ -1,8 +1,5 @@
 package org.dimba4j.serve;
 
-import org.dimba4j.infer.GenerationRequest;
-import org.dimba4j.infer.RequestLimits;
-
 import org.dimba4j.infer.ModelHome;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -74,10 +71,7 @@ public final class ServeCommand implements Runnable {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Path dir = model != null ? model : ModelHome.defaultModel();
-        // the library's own checks with the server's limits, so that they never refuse what Limits let through
-        RequestLimits pipelineLimits = new RequestLimits(maxSize, maxSize, maxImages,
-                Math.min(maxSteps, GenerationRequest.MAX_STEPS), maxPromptChars);
-        try (PipelineImageGenerator generator = PipelineImageGenerator.load(dir, device, pipelineLimits)) {
+        try (PipelineImageGenerator generator = PipelineImageGenerator.load(dir, device, probe.limits().pipelineLimits())) {
             long budget = memory != null ? memory : heapLeft();
             ServeOptions options = new ServeOptions(probe.host(), probe.port(), probe.apiKey(), probe.corsOrigin(),
                     probe.queueCapacity(), new Limits(maxSize, maxSteps, maxImages, maxPromptChars, budget), 1000);

@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Spark job in local mode on the bundled model (VAE factor 4 x patch 2: sizes are multiples of 8): the images are the bytes of {@code dimba generate-batch}
- * for the same seeds; a task that fails mid-partition is retried without duplicate or missing images.
+ * The Spark job in local mode on the bundled model (VAE factor 4 x patch 2: sizes are multiples of 8): the images are
+ * the bytes of {@code dimba generate-batch} for the same seeds; a task that fails mid-partition is retried without duplicate or missing images.
  * {@code local[2,2]}: two cores, and two attempts per task (plain {@code local[2]} never retries).
  */
 class DimbaSparkGenerateTest {

@@ -67,15 +67,6 @@ public final class AdamW implements Optimizer {
         return NAME;
     }
 
-    /** All tensors of one step, spread over the CPU kernel threads: the same bits as one by one ({@link TensorParallelSteps}). */
-    @Override
-    public Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
-        return TensorParallelSteps.step(this, be, params, grads, lr, (name, param, grad) -> {
-            HostTensors.checkShapes("AdamW", name, param, grad);
-            state.computeIfAbsent(name, k -> new Moments(param.shape(), Math.toIntExact(param.numel())));
-        });
-    }
-
     @Override
     public Tensor step(String name, Tensor param, Tensor grad, double lr) {
         HostTensors.checkShapes("AdamW", name, param, grad);

@@ -2,13 +2,14 @@ package org.dimba4j.train.optim;
 
 import org.dimba4j.kernels.Tensor;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A first-order optimizer over named f32 parameters (the names are state-dict names). Implementations keep their
  * per-parameter state (moments, step counts) under those names, so a checkpoint can save it with {@link #state()} and
- * a resumed run put it back with {@link #restore(OptimizerState)} and continue bit for bit.
+ * a resumed run put it back with {@link #restore(OptimizerState)} and continue bit for bit. The tensors of one
+ * {@link #step(Map, Map, double)} may be updated concurrently ({@link TensorParallelSteps}), so the per-name step must
+ * touch only that name's state (in a concurrent map).
  */
 public interface Optimizer {
     /**
@@ -18,13 +19,7 @@ public interface Optimizer {
      * and torch check lr > 0 only at construction, where the scheduler's base lr is given).
      */
     default Map<String, Tensor> step(Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
-        if (!(lr >= 0)) throw new IllegalArgumentException(name() + ": invalid learning rate " + lr);
-        Map<String, Tensor> updated = new LinkedHashMap<>();
-        for (var e : params.entrySet()) {
-            Tensor g = grads.get(e.getKey());
-            if (g != null) updated.put(e.getKey(), step(e.getKey(), e.getValue(), g, lr));
-        }
-        return updated;
+        return TensorParallelSteps.step(this, params, grads, lr);
     }
 
     /** One step of one parameter; returns its new value (its state is kept under {@code name}). */

@@ -1,6 +1,5 @@
 package org.dimba4j.train.optim;
 
-import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.kernels.cpu.CpuBackend;
 
@@ -22,23 +21,23 @@ final class TensorParallelSteps {
     private TensorParallelSteps() {}
 
     /**
-     * {@link Optimizer#step(Map, Map, double)} of {@code opt}, in parallel where the tensors are on the host.
-     * {@code prepare} runs first on this thread for every stepped name, in order (creating its state), so that
-     * {@link Optimizer#step(String, Tensor, Tensor, double)} then touches only that name's existing state.
+     * {@link Optimizer#step(Map, Map, double)} of {@code opt}, in parallel when every tensor is on the host (a device
+     * tensor's download and upload stay on this thread).
      */
-    static Map<String, Tensor> step(Optimizer opt, Backend be, Map<String, Tensor> params, Map<String, Tensor> grads,
-                                    double lr, StatePreparer prepare) {
+    static Map<String, Tensor> step(Optimizer opt, Map<String, Tensor> params, Map<String, Tensor> grads, double lr) {
         if (!(lr >= 0)) throw new IllegalArgumentException(opt.name() + ": invalid learning rate " + lr);
         List<String> names = new ArrayList<>();
         long elements = 0;
-        boolean host = be == null || be instanceof CpuBackend;
+        boolean host = true;
         for (var e : params.entrySet()) {
-            Tensor g = grads.get(e.getKey());
+            Tensor p = e.getValue(), g = grads.get(e.getKey());
             if (g == null) continue;
+            // a mismatch fails here, in name order, before any tensor moves: the one-tensor step checks shapes
+            // first and names the problem in the optimizer's own words
+            if (!Arrays.equals(p.shape(), g.shape())) opt.step(e.getKey(), p, g, lr);
             names.add(e.getKey());
-            prepare.prepare(e.getKey(), e.getValue(), g);
-            elements += e.getValue().numel();
-            host &= e.getValue().isHost() && g.isHost();
+            elements += p.numel();
+            host &= p.isHost() && g.isHost();
         }
         Tensor[] out = new Tensor[names.size()];
         int threads = Math.min(CpuBackend.parallelism(), names.size());
@@ -76,11 +75,5 @@ final class TensorParallelSteps {
         int[][] out = new int[threads][];
         for (int t = 0; t < threads; t++) out[t] = shares.get(t).stream().mapToInt(Integer::intValue).toArray();
         return out;
-    }
-
-    /** Checks a parameter and its gradient and creates its state, before the parallel part. */
-    @FunctionalInterface
-    interface StatePreparer {
-        void prepare(String name, Tensor param, Tensor grad);
     }
 }
