@@ -13,6 +13,13 @@ final class PackA {
         final int mr = Gemm.MR;
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir), d = (ir / mr) * kc * mr;
+            if (rs == 1 && rows == mr) {
+                // a transposed A (a weight gradient's dy^T): a panel's MR values of one k are contiguous in a
+                for (int p = 0, src = base + ir, o = d; p < kc; p++, src += cs, o += mr) {
+                    System.arraycopy(a, src, dst, o, mr);
+                }
+                continue;
+            }
             for (int r = 0; r < rows; r++) {
                 int src = base + (ir + r) * rs, o = d + r;
                 if (cs == 1) {

@@ -11,13 +11,16 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #CHUNK} steps, as the CUDA kernel does: a first forward pass keeps only the state entering each chunk;
  * then, chunk by chunk from the last, each block
  * <ol>
- * <li>computes dt = delta + bias (softplus'd), the softplus slope sigmoid(delta + bias) (1 above 20) and the
- * decays e^(dt a);</li>
- * <li>recomputes the chunk's states h_t from its checkpoint (an L2-sized buffer);</li>
- * <li>applies the z gate: y = C.h + D u, dZ = dOut y silu'(z), and the gated dy = dOut silu(z);</li>
+ * <li>computes dt = delta + bias (softplus'd), the softplus slope sigmoid(delta + bias) (1 above 20), and the z
+ * gate's factors: the gated dy = dOut silu(z) and silu'(z);</li>
+ * <li>recomputes the chunk's decays e^(dt a) and states h_t from its checkpoint (L2-sized buffers), and in the same
+ * pass the terms that need only h_t and dy: dC's dy h_t, and y = C.h + D u with it dZ = dOut y silu'(z);</li>
  * <li>walks the chunk backwards carrying dL/dh (kept per block between chunks): du, dDelta, the per-block sums
- * dA, dD, dDeltaBias, and dB, dC with the lanes kept apart, added in lane order once every block is done.</li>
+ * dA, dD, dDeltaBias, and dB with the lanes kept apart; dB and dC are added in lane order once every block is
+ * done.</li>
  * </ol>
+ * The decays are computed in the recompute pass itself and dC's terms and the gate come from the states it has just
+ * made: as passes of their own, each reread the chunk's buffers (bench/results/train-step-*.md for the effect).
  * The passes are separate methods so that C2 inlines each one's VMath calls (see SelectiveScan).
  */
 final class ScanBackwardBlocks {
@@ -27,8 +30,8 @@ final class ScanBackwardBlocks {
     static final int CHUNK = 64;
 
     private final int c0, blocks, l, e, n, lanes, chunks;
-    /** Chunk buffers: per step dt, the softplus slope, the gated dy; h has a leading row, the state entering. */
-    private final float[] dt, slope, dyg, h, decay;
+    /** Chunk buffers: per step dt, the softplus slope, the gated dy, silu'(z); h has a leading row, the state entering. */
+    private final float[] dt, slope, dyg, dsilu, h, decay;
     /** dB, dC of the current chunk as [CHUNK][N][lanes], summed over the blocks. */
     private final float[] lanesB, lanesC;
     /** Per block: the state entering each chunk [chunks][N][lanes], and dL/dh carried into the chunk after. */
@@ -50,6 +53,7 @@ final class ScanBackwardBlocks {
         dt = new float[CHUNK * lanes];
         slope = new float[CHUNK * lanes];
         dyg = new float[CHUNK * lanes];
+        dsilu = new float[CHUNK * lanes];
         h = new float[(CHUNK + 1) * n * lanes];
         decay = new float[CHUNK * n * lanes];
         lanesB = new float[CHUNK * n * lanes];
@@ -74,8 +78,7 @@ final class ScanBackwardBlocks {
                 if (c == 0) java.util.Arrays.fill(h, 0, n * lanes, 0f);
                 else System.arraycopy(checkpoint[blk], c * n * lanes, h, 0, n * lanes);
                 timeStep(delta, db, softplus, b, e0, t0, t1);
-                decays(at, e0, t1 - t0);
-                advance(u, bm, b, e0, t0, t1);
+                advance(u, at, bm, b, e0, t0, t1);
                 if (c + 1 < chunks) System.arraycopy(h, 0, checkpoint[blk], (c + 1) * n * lanes, n * lanes);
             }
         }
@@ -88,10 +91,9 @@ final class ScanBackwardBlocks {
                 int e0 = c0 + blk * lanes;
                 timeStep(delta, db, softplus, b, e0, t0, t1);
                 if (softplus) slopes(delta, db, b, e0, t0, t1);
-                decays(at, e0, t1 - t0);
+                gate(z, dOut, b, e0, t0, t1);
                 System.arraycopy(checkpoint[blk], c * n * lanes, h, 0, n * lanes);
-                recompute(u, bm, b, e0, t0, t1);
-                gate(u, cm, d, z, dOut, dz, b, e0, t0, t1);
+                recompute(u, at, bm, cm, d, z, dOut, dz, b, e0, t0, t1);
                 walkBack(u, at, bm, cm, d, softplus, du, dDelta, b, e0, t0, t1, blk);
             }
             addLanes(lanesB, pb, t0 * n, (t1 - t0) * n);
@@ -149,54 +151,64 @@ final class ScanBackwardBlocks {
         }
     }
 
-    /** decay[i][s] = e^(dt_i a_s) for the chunk's steps. */
-    private void decays(float[] at, int e0, int steps) {
-        for (int i = 0; i < steps; i++) {
-            FloatVector dtv = FloatVector.fromArray(S, dt, i * lanes);
-            for (int s = 0; s < n; s++) {
-                VMath.exp(dtv.mul(FloatVector.fromArray(S, at, s * e + e0))).intoArray(decay, (i * n + s) * lanes);
-            }
-        }
-    }
-
-    /** The chunk's recurrence in place on h's leading row: the checkpoint pass. */
-    private void advance(float[] u, float[] bm, int b, int e0, int t0, int t1) {
+    /**
+     * The chunk's recurrence in place on h's leading row: the checkpoint pass. e^(dt a) is computed here and not kept
+     * (the backward pass recomputes it where it needs it), in the same operations as {@link #recompute}, so the
+     * states entering each chunk are the bits recompute would give.
+     */
+    private void advance(float[] u, float[] at, float[] bm, int b, int e0, int t0, int t1) {
         for (int t = t0; t < t1; t++) {
-            int row = (b * l + t) * n, hp = (t - t0) * n * lanes;
-            FloatVector dtu = FloatVector.fromArray(S, dt, (t - t0) * lanes).mul(FloatVector.fromArray(S, u, (b * l + t) * e + e0));
+            int row = (b * l + t) * n;
+            FloatVector dtv = FloatVector.fromArray(S, dt, (t - t0) * lanes);
+            FloatVector dtu = dtv.mul(FloatVector.fromArray(S, u, (b * l + t) * e + e0));
             for (int s = 0, o = 0; s < n; s++, o += lanes) {
-                FloatVector.fromArray(S, decay, hp + o).fma(FloatVector.fromArray(S, h, o), dtu.mul(bm[row + s])).intoArray(h, o);
+                FloatVector dec = VMath.exp(dtv.mul(FloatVector.fromArray(S, at, s * e + e0)));
+                dec.fma(FloatVector.fromArray(S, h, o), dtu.mul(bm[row + s])).intoArray(h, o);
             }
         }
     }
 
-    /** The chunk's states h (row i + 1 for step t0 + i, row 0 from the checkpoint). */
-    private void recompute(float[] u, float[] bm, int b, int e0, int t0, int t1) {
+    /**
+     * Per step of the chunk the z gate's factors: the gated dy = dOut silu(z) and silu'(z) = sig (1 + z (1 - sig)),
+     * for dZ = dOut y silu'(z) once recompute has y. Without z, dy is dOut.
+     */
+    private void gate(float[] z, float[] dOut, int b, int e0, int t0, int t1) {
         for (int t = t0; t < t1; t++) {
-            int row = (b * l + t) * n, hp = (t - t0) * n * lanes, hc = hp + n * lanes;
-            FloatVector dtu = FloatVector.fromArray(S, dt, (t - t0) * lanes).mul(FloatVector.fromArray(S, u, (b * l + t) * e + e0));
-            for (int s = 0, o = 0; s < n; s++, o += lanes) {
-                FloatVector.fromArray(S, decay, hp + o).fma(FloatVector.fromArray(S, h, hp + o), dtu.mul(bm[row + s]))
-                        .intoArray(h, hc + o);
+            int idx = (b * l + t) * e + e0, i = (t - t0) * lanes;
+            FloatVector g = FloatVector.fromArray(S, dOut, idx);
+            if (z == null) {
+                g.intoArray(dyg, i);
+                continue;
             }
+            FloatVector zv = FloatVector.fromArray(S, z, idx), sig = VMath.sigmoid(zv);
+            sig.mul(zv.mul(sig.neg().add(1f)).add(1f)).intoArray(dsilu, i);
+            g.mul(zv.mul(sig)).intoArray(dyg, i);
         }
     }
 
-    private void gate(float[] u, float[] cm, float[] d, float[] z, float[] dOut, float[] dz, int b, int e0, int t0, int t1) {
-        if (z == null) {
-            for (int t = t0; t < t1; t++) FloatVector.fromArray(S, dOut, (b * l + t) * e + e0).intoArray(dyg, (t - t0) * lanes);
-            return;
-        }
+    /**
+     * One forward pass over the chunk from its checkpoint that leaves what the walk back reads: the decays
+     * e^(dt a) and the states h (row i + 1 for step t0 + i), and on the way the products that only need h_t and the
+     * gated dy: dC's terms dy h_t, y = C.h + D u and with it dZ.
+     */
+    private void recompute(float[] u, float[] at, float[] bm, float[] cm, float[] d, float[] z, float[] dOut,
+                           float[] dz, int b, int e0, int t0, int t1) {
         FloatVector dv = d == null ? FloatVector.zero(S) : FloatVector.fromArray(S, d, e0);
         for (int t = t0; t < t1; t++) {
-            int idx = (b * l + t) * e + e0, row = (b * l + t) * n, hc = (t - t0 + 1) * n * lanes;
-            FloatVector y = dv.mul(FloatVector.fromArray(S, u, idx));
-            for (int s = 0; s < n; s++) y = FloatVector.fromArray(S, h, hc + s * lanes).fma(FloatVector.broadcast(S, cm[row + s]), y);
-            FloatVector zv = FloatVector.fromArray(S, z, idx), sig = VMath.sigmoid(zv), g = FloatVector.fromArray(S, dOut, idx);
-            // silu'(z) = sig (1 + z (1 - sig))
-            FloatVector dsilu = sig.mul(zv.mul(sig.neg().add(1f)).add(1f));
-            g.mul(y).mul(dsilu).intoArray(dz, idx);
-            g.mul(zv.mul(sig)).intoArray(dyg, (t - t0) * lanes);
+            int idx = (b * l + t) * e + e0, row = (b * l + t) * n, i = (t - t0) * lanes;
+            int hp = (t - t0) * n * lanes, hc = hp + n * lanes;
+            FloatVector dtv = FloatVector.fromArray(S, dt, i), uv = FloatVector.fromArray(S, u, idx);
+            FloatVector dtu = dtv.mul(uv), dy = FloatVector.fromArray(S, dyg, i);
+            FloatVector y = dv.mul(uv);
+            for (int s = 0, o = 0; s < n; s++, o += lanes) {
+                FloatVector dec = VMath.exp(dtv.mul(FloatVector.fromArray(S, at, s * e + e0)));
+                dec.intoArray(decay, hp + o);
+                FloatVector hs = dec.fma(FloatVector.fromArray(S, h, hp + o), dtu.mul(bm[row + s]));
+                hs.intoArray(h, hc + o);
+                y = hs.fma(FloatVector.broadcast(S, cm[row + s]), y);
+                FloatVector.fromArray(S, lanesC, hp + o).add(dy.mul(hs)).intoArray(lanesC, hp + o);
+            }
+            if (z != null) FloatVector.fromArray(S, dOut, idx).mul(y).mul(FloatVector.fromArray(S, dsilu, i)).intoArray(dz, idx);
         }
     }
 
@@ -207,14 +219,13 @@ final class ScanBackwardBlocks {
         FloatVector dDacc = FloatVector.fromArray(S, accD[blk], 0), biasAcc = FloatVector.fromArray(S, accBias[blk], 0);
         for (int t = t1 - 1; t >= t0; t--) {
             int idx = (b * l + t) * e + e0, row = (b * l + t) * n, i = (t - t0) * lanes;
-            int hp = (t - t0) * n * lanes, hc = hp + n * lanes;
+            int hp = (t - t0) * n * lanes;
             FloatVector dy = FloatVector.fromArray(S, dyg, i), uv = FloatVector.fromArray(S, u, idx);
             FloatVector dtv = FloatVector.fromArray(S, dt, i), dtu = dtv.mul(uv);
             FloatVector ddt = FloatVector.zero(S), sumB = FloatVector.zero(S);
             for (int s = 0, o = 0; s < n; s++, o += lanes) {
                 FloatVector dec = FloatVector.fromArray(S, decay, hp + o);
                 FloatVector dh = dy.fma(FloatVector.broadcast(S, cm[row + s]), FloatVector.fromArray(S, dhc, o));
-                FloatVector.fromArray(S, lanesC, hp + o).add(dy.mul(FloatVector.fromArray(S, h, hc + o))).intoArray(lanesC, hp + o);
                 FloatVector.fromArray(S, lanesB, hp + o).add(dh.mul(dtu)).intoArray(lanesB, hp + o);
                 FloatVector dhB = dh.mul(bm[row + s]);
                 sumB = sumB.add(dhB);
