@@ -10,4 +10,10 @@ interface GradientSink {
 
     /** Adds {@code grad} (any shape with {@code input}'s element count) to {@code input}'s gradient, if it {@link #wants} one. */
     void add(Tensor input, Tensor grad);
+
+    /**
+     * Adds {@code grad} to the stretch start..end-1 along {@code axis} of {@code input}'s gradient (a slice's
+     * backward), zeros elsewhere, if it {@link #wants} one.
+     */
+    void addSlice(Tensor input, int axis, int start, int end, Tensor grad);
 }

@@ -31,20 +31,11 @@ final class LayoutBackward {
         sink.add(x, be.sum(be.sum(blocks, 5), 3).reshape(n, c, h, w));
     }
 
-    /** The slice's gradient placed at start..end-1 along dim, zeros around it. */
+    /** The slice's gradient placed at start..end-1 along dim, zeros around it (put together by the sink). */
     static void slice(Backend be, Tensor x, int dim, int start, int end, Tensor dy, GradientSink sink) {
         int axis = OpShapes.around("slice", x, dim).axis(), len = x.dim(axis);
-        if (start == 0 && end == len) {
-            sink.add(x, dy);
-            return;
-        }
-        int[] s = x.shape();
-        Tensor[] parts = new Tensor[3];
-        int k = 0;
-        if (start > 0) parts[k++] = be.zeros(withDim(s, axis, start));
-        parts[k++] = dy;
-        if (end < len) parts[k++] = be.zeros(withDim(s, axis, len - end));
-        sink.add(x, be.concat(axis, java.util.Arrays.copyOf(parts, k)));
+        if (start == 0 && end == len) sink.add(x, dy);
+        else sink.addSlice(x, axis, start, end, dy);
     }
 
     /** Each input gets its own stretch of dy along dim. */
@@ -75,11 +66,5 @@ final class LayoutBackward {
     /** dy (with size-1 or missing dims) expanded to {@code shape} by broadcasting against zeros. */
     static Tensor broadcast(Backend be, Tensor dy, int[] shape) {
         return java.util.Arrays.equals(dy.shape(), shape) ? dy : be.add(be.zeros(shape), dy);
-    }
-
-    private static int[] withDim(int[] s, int axis, int n) {
-        int[] r = s.clone();
-        r[axis] = n;
-        return r;
     }
 }

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -149,8 +148,8 @@ final class Tape {
         if (dOut.numel() != out.numel()) {
             throw new IllegalArgumentException("backward: the seed gradient " + dOut + " does not match " + out);
         }
-        Map<Storage, Tensor> grads = new IdentityHashMap<>();
-        grads.put(out.storage(), dOut.reshape(out.shape()));
+        GradientMap grads = new GradientMap(inner);
+        grads.add(out, dOut);
         GradientSink sink = new GradientSink() {
             @Override
             public boolean wants(Tensor input) {
@@ -160,10 +159,21 @@ final class Tape {
             @Override
             public void add(Tensor input, Tensor grad) {
                 if (!wants(input)) return;
-                if (grad.numel() != input.numel()) {
-                    throw new IllegalStateException("gradient " + grad + " does not match its input " + input);
+                check(input, grad.numel());
+                grads.add(input, grad);
+            }
+
+            @Override
+            public void addSlice(Tensor input, int axis, int start, int end, Tensor grad) {
+                if (!wants(input)) return;
+                check(input, grad.numel() / (end - start) * input.dim(axis));
+                grads.addSlice(input, axis, start, end, grad);
+            }
+
+            private static void check(Tensor input, long elements) {
+                if (elements != input.numel()) {
+                    throw new IllegalStateException("gradient of " + elements + " elements does not match its input " + input);
                 }
-                grads.merge(input.storage(), grad.reshape(input.shape()), (old, g) -> inner.add(old, g.reshape(old.shape())));
             }
         };
         try {
@@ -172,16 +182,15 @@ final class Tape {
             nodes.clear();
             tracked.retainAll(watched);
         }
-        grads.keySet().retainAll(watched);
-        return new Gradients(grads);
+        return new Gradients(grads.retain(watched));
     }
 
     /** The backwards of {@code entries}, last to first. */
-    private void walk(List<Entry> entries, Map<Storage, Tensor> grads, GradientSink sink) {
+    private void walk(List<Entry> entries, GradientMap grads, GradientSink sink) {
         for (int i = entries.size() - 1; i >= 0; i--) {
             switch (entries.get(i)) {
                 case Node n -> {
-                    Tensor g = watched.contains(n.out()) ? grads.get(n.out()) : grads.remove(n.out());
+                    Tensor g = watched.contains(n.out()) ? grads.peek(n.out()) : grads.take(n.out());
                     if (g == null) continue; // the loss does not depend on this op's output
                     try {
                         n.backward().apply(g.reshape(n.outShape()), sink);
@@ -196,12 +205,12 @@ final class Tape {
     }
 
     /** Runs a checkpointed block again with recording, hands its outputs' gradients to the replayed outputs, walks it. */
-    private void replay(Checkpoint c, Map<Storage, Tensor> grads, GradientSink sink) {
+    private void replay(Checkpoint c, GradientMap grads, GradientSink sink) {
         Tensor[] dys = new Tensor[c.outs().length];
         boolean any = false;
         for (int j = 0; j < dys.length; j++) {
             if (c.outs()[j] == null) continue;
-            dys[j] = grads.remove(c.outs()[j]);
+            dys[j] = grads.take(c.outs()[j]);
             any |= dys[j] != null;
         }
         if (!any) return;
