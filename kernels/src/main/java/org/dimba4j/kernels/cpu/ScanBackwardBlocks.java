@@ -29,7 +29,9 @@ final class ScanBackwardBlocks {
     /** Time steps per chunk: the chunk's states and decays (2 x 64 x N x lanes floats) stay in L2. */
     static final int CHUNK = 64;
 
-    private final int c0, blocks, l, e, n, lanes, chunks;
+    private final int blocks, l, e, n, lanes, chunks;
+    /** The first channel of the current task. */
+    private int c0;
     /** Chunk buffers: per step dt, the softplus slope, the gated dy, silu'(z); h has a leading row, the state entering. */
     private final float[] dt, slope, dyg, dsilu, h, decay;
     /** dB, dC of the current chunk as [CHUNK][N][lanes], summed over the blocks. */
@@ -41,8 +43,31 @@ final class ScanBackwardBlocks {
     /** Gather offsets 0, lanes, 2 lanes, ...: lane k of consecutive rows of a [rows][lanes] buffer. */
     private final int[] stride;
 
+    /**
+     * The calling thread's blocks for these dimensions, set to channels [c0, c0 + blocks * lanes): reused from the
+     * thread's last task when the dimensions match (a task's buffers are about 0.3 MB at N = 16, and at L = 64 allocating and
+     * zeroing them cost as much as the task's arithmetic), else made anew.
+     */
+    static ScanBackwardBlocks forTask(int c0, int blocks, int l, int e, int n) {
+        ScanBackwardBlocks last = LAST.get();
+        if (last == null || last.blocks != blocks || last.l != l || last.e != e || last.n != n) {
+            last = new ScanBackwardBlocks(c0, blocks, l, e, n);
+            LAST.set(last);
+            return last;
+        }
+        last.c0 = c0;
+        for (int blk = 0; blk < blocks; blk++) {
+            java.util.Arrays.fill(last.accA[blk], 0f);
+            java.util.Arrays.fill(last.accD[blk], 0f);
+            java.util.Arrays.fill(last.accBias[blk], 0f);
+        }
+        return last;
+    }
+
+    private static final ThreadLocal<ScanBackwardBlocks> LAST = new ThreadLocal<>();
+
     /** Channels [c0, c0 + blocks * lanes). */
-    ScanBackwardBlocks(int c0, int blocks, int l, int e, int n) {
+    private ScanBackwardBlocks(int c0, int blocks, int l, int e, int n) {
         this.c0 = c0;
         this.blocks = blocks;
         this.l = l;
@@ -71,7 +96,8 @@ final class ScanBackwardBlocks {
     void batch(float[] u, float[] delta, float[] at, float[] bm, float[] cm, float[] d, float[] z, float[] db,
                boolean softplus, float[] dOut, int b, float[] du, float[] dDelta, float[] dz, float[] pb, float[] pc) {
         // chunk-major like the backward below, so the blocks of one chunk read the same rows while they are cached
-        for (int c = 0; c < chunks; c++) {
+        // (the last chunk's states are recomputed below anyway: the pass stops before it, so at L <= CHUNK it is skipped)
+        for (int c = 0; c + 1 < chunks; c++) {
             int t0 = c * CHUNK, t1 = Math.min(l, t0 + CHUNK);
             for (int blk = 0; blk < blocks; blk++) {
                 int e0 = c0 + blk * lanes;
@@ -79,7 +105,7 @@ final class ScanBackwardBlocks {
                 else System.arraycopy(checkpoint[blk], c * n * lanes, h, 0, n * lanes);
                 timeStep(delta, db, softplus, b, e0, t0, t1);
                 advance(u, at, bm, b, e0, t0, t1);
-                if (c + 1 < chunks) System.arraycopy(h, 0, checkpoint[blk], (c + 1) * n * lanes, n * lanes);
+                System.arraycopy(h, 0, checkpoint[blk], (c + 1) * n * lanes, n * lanes);
             }
         }
         for (float[] dh : carry) java.util.Arrays.fill(dh, 0f);

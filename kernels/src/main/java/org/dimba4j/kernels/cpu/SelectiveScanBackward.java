@@ -42,7 +42,7 @@ final class SelectiveScanBackward {
             int blocks = GROUP % lanes == 0 ? (c1 - c0) / lanes : 0, cs = c0 + blocks * lanes; // [cs, c1) in scalar code
             var p = new Partial(l * n, c1 - c0, n);
             if (blocks > 0) {
-                var vb = new ScanBackwardBlocks(c0, blocks, l, e, n);
+                var vb = ScanBackwardBlocks.forTask(c0, blocks, l, e, n);
                 vb.batch(u, delta, at, bm, cm, d, z, db, softplus, dOut, b, du, dDelta, dz, p.dB, p.dC);
                 vb.finish(p.dA, p.dD, p.dBias);
             }

@@ -106,6 +106,40 @@ class ScanConvBackwardParityTest {
         }
     }
 
+    /**
+     * A thread's scan buffers are reused by its next task of the same dimensions: a call after calls of other shapes
+     * (and of the same shape on other inputs) gives the bits of the first call.
+     */
+    @Test
+    void scanReusedBuffersCarryNothingOver() {
+        Random r = new Random(23);
+        java.util.function.IntFunction<Object[]> operands = l -> {
+            int b = 2, e = 2 * SelectiveScanBackward.GROUP, n = 16;
+            float[] u = rand(r, b, l, e).toFloatArray(), delta = rand(r, b, l, e).toFloatArray(), a = decayRates(r, e, n).toFloatArray();
+            float[] bm = rand(r, b, l, n).toFloatArray(), cm = rand(r, b, l, n).toFloatArray(), d = rand(r, e).toFloatArray();
+            float[] z = rand(r, b, l, e).toFloatArray(), bias = rand(r, e).toFloatArray(), dOut = rand(r, b, l, e).toFloatArray();
+            return new Object[] {new ScanOperands(u, delta, a, bm, cm, d, z, bias, true), dOut, new org.dimba4j.kernels.OpShapes.ScanDims(b, l, e, n)};
+        };
+        Object[] first = operands.apply(150), other = operands.apply(150), shorter = operands.apply(40);
+        var want = run(first);
+        run(shorter);
+        run(other);
+        var got = run(first); // on the buffers other's tasks left
+        assertArrayEquals(want.du(), got.du(), "du");
+        assertArrayEquals(want.dDelta(), got.dDelta(), "dDelta");
+        assertArrayEquals(want.dA(), got.dA(), "dA");
+        assertArrayEquals(want.dB(), got.dB(), "dB");
+        assertArrayEquals(want.dC(), got.dC(), "dC");
+        assertArrayEquals(want.dD(), got.dD(), "dD");
+        assertArrayEquals(want.dZ(), got.dZ(), "dZ");
+        assertArrayEquals(want.dDeltaBias(), got.dDeltaBias(), "dDeltaBias");
+    }
+
+    private static SelectiveScanBackward.Grads run(Object[] operands) {
+        return SelectiveScanBackward.run((ScanOperands) operands[0], (float[]) operands[1],
+                (org.dimba4j.kernels.OpShapes.ScanDims) operands[2], false);
+    }
+
     /** The convolutions' backwards split rows, channel runs and GEMM blocks, never a sum: the same bits every call. */
     @Test
     void convBackwardsSameBitsEveryCall() {
