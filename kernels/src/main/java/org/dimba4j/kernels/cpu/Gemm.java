@@ -68,8 +68,9 @@ final class Gemm {
             return;
         }
         long work = parallel ? (long) m * n * k : 0;
-        int panels = panels(n);
-        if (Parallel.chunks(panels, 1, work) <= 1 || !splitByRows(m, panels, packed != null)
+        int panels = panels(n), rowTiles = (m + MR - 1) / MR;
+        // one thread, or too little work: columns (no whole-B pack); a narrow C (one panel: n <= NR) splits by rows
+        if (Parallel.chunks(Math.max(panels, rowTiles), 1, work) <= 1 || !splitByRows(m, panels, packed != null)
                 || packed == null && (long) k * panels * NR > WHOLE_B_MAX) {
             // every task owns panels of columns over all of k and packs its own B panels: no barrier, one join per call
             Parallel.forRange(panels, 1, work, (p0, p1) -> columns(m, n, k, p0, p1, a, aOff, aRs, aCs, b, packed, c, cOff, ldc, accumulate));
