@@ -25,25 +25,54 @@ final class ActivationBackward {
         return dx;
     }
 
+    /** One function's backward over [s, e), each in a loop of its own method (see Activations.range: C2 boxing). */
     private static void range(Activations.Fn fn, float[] x, float[] dy, float[] dx, int s, int e) {
-        int i = s, bound = s + S.loopBound(e - s);
-        for (; i < bound; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, i), g = FloatVector.fromArray(S, dy, i);
-            FloatVector r = switch (fn) {
-                case SILU -> {
-                    FloatVector sg = VMath.sigmoid(v);
-                    yield g.mul(sg).mul(v.mul(sg.neg().add(1f)).add(1f));
-                }
-                case GELU_TANH -> g.mul(geluTanhDerivative(v));
-                case GELU_ERF -> g.mul(VMath.erf(v.mul(INV_SQRT2)).add(1f).mul(0.5f)
-                        .add(v.mul(INV_SQRT_2PI).mul(VMath.exp(v.mul(v).mul(-0.5f)))));
-                case RELU -> FloatVector.zero(S).blend(g, v.compare(VectorOperators.GT, 0f));
-                case SOFTPLUS -> g.mul(VMath.sigmoid(v)).blend(g, v.compare(VectorOperators.GT, 20f));
-                case EXP, SQRT -> throw new AssertionError();
-            };
-            r.intoArray(dx, i);
+        int bound = s + S.loopBound(e - s);
+        switch (fn) {
+            case SILU -> silu(x, dy, dx, s, bound);
+            case GELU_TANH -> geluTanh(x, dy, dx, s, bound);
+            case GELU_ERF -> geluErf(x, dy, dx, s, bound);
+            case RELU -> relu(x, dy, dx, s, bound);
+            case SOFTPLUS -> softplus(x, dy, dx, s, bound);
+            case EXP, SQRT -> throw new AssertionError();
         }
-        for (; i < e; i++) dx[i] = dy[i] * scalar(fn, x[i]);
+        for (int i = bound; i < e; i++) dx[i] = dy[i] * scalar(fn, x[i]);
+    }
+
+    private static void silu(float[] x, float[] dy, float[] dx, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i), g = FloatVector.fromArray(S, dy, i);
+            FloatVector sg = VMath.sigmoid(v);
+            g.mul(sg).mul(v.mul(sg.neg().add(1f)).add(1f)).intoArray(dx, i);
+        }
+    }
+
+    private static void geluTanh(float[] x, float[] dy, float[] dx, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, dy, i).mul(geluTanhDerivative(FloatVector.fromArray(S, x, i))).intoArray(dx, i);
+        }
+    }
+
+    private static void geluErf(float[] x, float[] dy, float[] dx, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i), g = FloatVector.fromArray(S, dy, i);
+            g.mul(VMath.erf(v.mul(INV_SQRT2)).add(1f).mul(0.5f)
+                    .add(v.mul(INV_SQRT_2PI).mul(VMath.exp(v.mul(v).mul(-0.5f))))).intoArray(dx, i);
+        }
+    }
+
+    private static void relu(float[] x, float[] dy, float[] dx, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i), g = FloatVector.fromArray(S, dy, i);
+            FloatVector.zero(S).blend(g, v.compare(VectorOperators.GT, 0f)).intoArray(dx, i);
+        }
+    }
+
+    private static void softplus(float[] x, float[] dy, float[] dx, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i), g = FloatVector.fromArray(S, dy, i);
+            g.mul(VMath.sigmoid(v)).blend(g, v.compare(VectorOperators.GT, 20f)).intoArray(dx, i);
+        }
     }
 
     /**

@@ -21,41 +21,59 @@ final class Activations {
         return o;
     }
 
+    /**
+     * One function over [s, e). Each function's loop is a method of its own: with all of them in one method (one
+     * switch), C2 ran out of inlining budget for the VMath calls and boxed every vector, and silu took 3x geluTanh.
+     */
     private static void range(Fn fn, float[] x, float[] o, int s, int e) {
-        int i = s, bound = s + S.loopBound(e - s);
+        int bound = s + S.loopBound(e - s);
         switch (fn) {
-            case SILU -> {
-                for (; i < bound; i += S.length()) {
-                    FloatVector v = FloatVector.fromArray(S, x, i);
-                    v.mul(VMath.sigmoid(v)).intoArray(o, i);
-                }
-            }
-            case GELU_TANH -> {
-                for (; i < bound; i += S.length()) geluTanh(FloatVector.fromArray(S, x, i)).intoArray(o, i);
-            }
-            case GELU_ERF -> {
-                for (; i < bound; i += S.length()) {
-                    FloatVector v = FloatVector.fromArray(S, x, i);
-                    v.mul(0.5f).mul(VMath.erf(v.mul(INV_SQRT2)).add(1f)).intoArray(o, i);
-                }
-            }
-            case RELU -> {
-                for (; i < bound; i += S.length()) {
-                    FloatVector v = FloatVector.fromArray(S, x, i);
-                    v.blend(0f, v.compare(VectorOperators.LT, 0f)).intoArray(o, i);
-                }
-            }
-            case SOFTPLUS -> {
-                for (; i < bound; i += S.length()) VMath.softplus(FloatVector.fromArray(S, x, i)).intoArray(o, i);
-            }
-            case EXP -> {
-                for (; i < bound; i += S.length()) VMath.exp(FloatVector.fromArray(S, x, i)).intoArray(o, i);
-            }
-            case SQRT -> {
-                for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).lanewise(VectorOperators.SQRT).intoArray(o, i);
-            }
+            case SILU -> silu(x, o, s, bound);
+            case GELU_TANH -> geluTanh(x, o, s, bound);
+            case GELU_ERF -> geluErf(x, o, s, bound);
+            case RELU -> relu(x, o, s, bound);
+            case SOFTPLUS -> softplus(x, o, s, bound);
+            case EXP -> exp(x, o, s, bound);
+            case SQRT -> sqrt(x, o, s, bound);
         }
-        for (; i < e; i++) o[i] = scalar(fn, x[i]);
+        for (int i = bound; i < e; i++) o[i] = scalar(fn, x[i]);
+    }
+
+    private static void silu(float[] x, float[] o, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.mul(VMath.sigmoid(v)).intoArray(o, i);
+        }
+    }
+
+    private static void geluTanh(float[] x, float[] o, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) geluTanh(FloatVector.fromArray(S, x, i)).intoArray(o, i);
+    }
+
+    private static void geluErf(float[] x, float[] o, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.mul(0.5f).mul(VMath.erf(v.mul(INV_SQRT2)).add(1f)).intoArray(o, i);
+        }
+    }
+
+    private static void relu(float[] x, float[] o, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            v.blend(0f, v.compare(VectorOperators.LT, 0f)).intoArray(o, i);
+        }
+    }
+
+    private static void softplus(float[] x, float[] o, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) VMath.softplus(FloatVector.fromArray(S, x, i)).intoArray(o, i);
+    }
+
+    private static void exp(float[] x, float[] o, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) VMath.exp(FloatVector.fromArray(S, x, i)).intoArray(o, i);
+    }
+
+    private static void sqrt(float[] x, float[] o, int s, int bound) {
+        for (int i = s; i < bound; i += S.length()) FloatVector.fromArray(S, x, i).lanewise(VectorOperators.SQRT).intoArray(o, i);
     }
 
     /** 0.5 v (1 + tanh(u)) written as v * sigmoid(2u): the same function without 1 + tanh cancelling to 0 for v << 0. */
