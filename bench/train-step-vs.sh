@@ -2,11 +2,11 @@
 # Manual benchmark (not CI): TrainStepBench's forward and forward + backward at the working tree against an earlier
 # commit, side by side in one run: ROUNDS interleaved JMH runs of each build (who goes first alternates), each
 # waiting for a quiet machine (1-min load average below 0.8), then the medians and the (forward + backward) /
-# forward ratio of each.
-#   bench/train-step-vs.sh REV [ROUNDS]        (default 2 rounds; BENCH_THREADS=N sets -Ddimba.threads)
+# forward ratio of each. With an even number of rounds the lower of the two middle values is printed.
+#   bench/train-step-vs.sh REV [ROUNDS]        (default 3 rounds; BENCH_THREADS=N sets -Ddimba.threads)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-rev="${1:?usage: bench/train-step-vs.sh REV [ROUNDS]}"; rounds="${2:-2}"
+rev="${1:?usage: bench/train-step-vs.sh REV [ROUNDS]}"; rounds="${2:-3}"
 source "$here/tools/find-jdk.sh"
 work="$(mktemp -d)"; trap 'git -C "$here" worktree remove --force "$work/old" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 git -C "$here" worktree add -q "$work/old" "$rev"

@@ -21,9 +21,10 @@ import java.util.Map;
 /**
  * One Dimba training step on the CPU backend, split so each part's cost shows: the inference forward alone, the
  * forward recorded on the tape plus the backward, the whole step with AdamW, and each optimizer's update alone
- * (AdamW and CAME over the same gradients: a step's difference is smaller than the noise of two whole-step timings). The
- * model is a narrow Dimba (hidden 384, 6 heads, depth 4 with a Mamba layer after every block) on a 32x32 latent (256 tokens), batch 2,
- * 120 caption tokens of T5-XXL width (4096): big enough that the kernels, not the bookkeeping, dominate.
+ * (AdamW and CAME over the same gradients: a step's difference is smaller than the noise of two whole-step
+ * timings). The model is a narrow Dimba (hidden 384, 6 heads, depth 4 with a Mamba layer after every block) on a
+ * 32x32 latent (256 tokens), batch 2, 120 caption tokens of T5-XXL width (4096): big enough that the kernels, not
+ * the bookkeeping, dominate.
  */
 public class TrainStepBench extends BenchBase {
     private static final int BATCH = 2, SIDE = 32, CAPTION_TOKENS = 120, CAPTION_CHANNELS = 4096;

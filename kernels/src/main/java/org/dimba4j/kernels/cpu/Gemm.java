@@ -70,7 +70,7 @@ final class Gemm {
         long work = parallel ? (long) m * n * k : 0;
         int panels = panels(n), rowTiles = (m + MR - 1) / MR;
         // one thread, or too little work: columns (no whole-B pack); a narrow C (one panel: n <= NR) splits by rows
-        if (Parallel.chunks(Math.max(panels, rowTiles), 1, work) <= 1 || !splitByRows(m, panels, packed != null)
+        if (Parallel.chunks(Math.max(panels, rowTiles), 1, work) <= 1 || !splitByRows(rowTiles, panels, packed != null)
                 || packed == null && (long) k * panels * NR > WHOLE_B_MAX) {
             // every task owns panels of columns over all of k and packs its own B panels: no barrier, one join per call
             Parallel.forRange(panels, 1, work, (p0, p1) -> columns(m, n, k, p0, p1, a, aOff, aRs, aCs, b, packed, c, cOff, ldc, accumulate));
@@ -136,12 +136,12 @@ final class Gemm {
     }
 
     /**
-     * Rows or column panels, whichever splits into THREADS more equal shares. With a packed B, rows also when they
+     * Rows (in MR-row tiles) or column panels, whichever splits into THREADS more equal shares. With a packed B, rows also when they
      * balance within 2% as well: every thread then packs only its rows of A (a column split packs all of A in each
      * thread) and reads the shared B. Otherwise columns on a tie (rows would first pack all of B, one more join).
      */
-    private static boolean splitByRows(int m, int panels, boolean rowsOnTie) {
-        int t = Parallel.threads(), rowTiles = (m + MR - 1) / MR;
+    private static boolean splitByRows(int rowTiles, int panels, boolean rowsOnTie) {
+        int t = Parallel.threads();
         if (t == 1) return true;
         if (SPLIT.equals("rows")) return true;
         if (SPLIT.equals("columns")) return false;

@@ -19,8 +19,6 @@ import jdk.incubator.vector.VectorSpecies;
  * dA, dD, dDeltaBias, and dB with the lanes kept apart; dB and dC are added in lane order once every block is
  * done.</li>
  * </ol>
- * The decays are computed in the recompute pass itself and dC's terms and the gate come from the states it has just
- * made: as passes of their own, each reread the chunk's buffers (bench/results/train-step-*.md for the effect).
  * The passes are separate methods so that C2 inlines each one's VMath calls (see SelectiveScan).
  */
 final class ScanBackwardBlocks {
@@ -45,30 +43,23 @@ final class ScanBackwardBlocks {
 
     /**
      * The calling thread's blocks for these dimensions, set to channels [c0, c0 + blocks * lanes): reused from the
-     * thread's last task when the dimensions match (a task's buffers are about 0.3 MB at N = 16, and at L = 64 allocating and
-     * zeroing them cost as much as the task's arithmetic), else made anew.
+     * thread's last task when the dimensions match (a task's buffers are about 0.3 MB at N = 16, and at L = 64
+     * allocating and zeroing them cost as much as the task's arithmetic), else made anew. {@link #batch} clears what
+     * a task accumulates.
      */
     static ScanBackwardBlocks forTask(int c0, int blocks, int l, int e, int n) {
         ScanBackwardBlocks last = LAST.get();
         if (last == null || last.blocks != blocks || last.l != l || last.e != e || last.n != n) {
-            last = new ScanBackwardBlocks(c0, blocks, l, e, n);
+            last = new ScanBackwardBlocks(blocks, l, e, n);
             LAST.set(last);
-            return last;
         }
         last.c0 = c0;
-        for (int blk = 0; blk < blocks; blk++) {
-            java.util.Arrays.fill(last.accA[blk], 0f);
-            java.util.Arrays.fill(last.accD[blk], 0f);
-            java.util.Arrays.fill(last.accBias[blk], 0f);
-        }
         return last;
     }
 
     private static final ThreadLocal<ScanBackwardBlocks> LAST = new ThreadLocal<>();
 
-    /** Channels [c0, c0 + blocks * lanes). */
-    private ScanBackwardBlocks(int c0, int blocks, int l, int e, int n) {
-        this.c0 = c0;
+    private ScanBackwardBlocks(int blocks, int l, int e, int n) {
         this.blocks = blocks;
         this.l = l;
         this.e = e;
@@ -108,7 +99,12 @@ final class ScanBackwardBlocks {
                 System.arraycopy(h, 0, checkpoint[blk], (c + 1) * n * lanes, n * lanes);
             }
         }
-        for (float[] dh : carry) java.util.Arrays.fill(dh, 0f);
+        for (int blk = 0; blk < blocks; blk++) { // what the walk back accumulates, from zero for each task
+            java.util.Arrays.fill(carry[blk], 0f);
+            java.util.Arrays.fill(accA[blk], 0f);
+            java.util.Arrays.fill(accD[blk], 0f);
+            java.util.Arrays.fill(accBias[blk], 0f);
+        }
         for (int c = chunks - 1; c >= 0; c--) {
             int t0 = c * CHUNK, t1 = Math.min(l, t0 + CHUNK);
             java.util.Arrays.fill(lanesB, 0f);

@@ -40,7 +40,7 @@ final class GradientMap {
     void add(Tensor input, Tensor grad) {
         Storage key = input.storage();
         flushParts(key);
-        sums.merge(key, grad.reshape(input.shape()), (old, g) -> be.add(old, g.reshape(old.shape())));
+        accumulate(key, grad.reshape(input.shape()));
     }
 
     /** Adds {@code grad} to the stretch start..end-1 along {@code axis} of {@code input}'s gradient. */
@@ -67,22 +67,25 @@ final class GradientMap {
         return sums;
     }
 
+    private void accumulate(Storage key, Tensor grad) {
+        sums.merge(key, grad, (old, g) -> be.add(old, g.reshape(old.shape())));
+    }
+
     private void flushParts(Storage key) {
         List<Part> held = parts.remove(key);
         if (held == null) return;
-        Tensor whole = disjoint(held) ? assemble(held) : null;
-        if (whole != null) {
-            sums.merge(key, whole, (old, g) -> be.add(old, g.reshape(old.shape())));
-            return;
-        }
-        for (Part p : held) sums.merge(key, padded(p), (old, g) -> be.add(old, g.reshape(old.shape())));
-    }
-
-    /** Whether the parts are stretches of one axis of one shape that do not overlap. */
-    private static boolean disjoint(List<Part> held) {
-        Part first = held.get(0);
         List<Part> sorted = new ArrayList<>(held);
         sorted.sort(Comparator.comparingInt(Part::start));
+        if (disjoint(sorted)) {
+            accumulate(key, assemble(sorted));
+        } else {
+            for (Part p : held) accumulate(key, padded(p)); // arrival order
+        }
+    }
+
+    /** Whether the parts, sorted by start, are stretches of one axis of one shape that do not overlap. */
+    private static boolean disjoint(List<Part> sorted) {
+        Part first = sorted.get(0);
         int reached = 0;
         for (Part p : sorted) {
             if (p.axis() != first.axis() || !Arrays.equals(p.shape(), first.shape()) || p.start() < reached) return false;
@@ -91,10 +94,8 @@ final class GradientMap {
         return true;
     }
 
-    /** The disjoint parts in place along their axis, zeros in the gaps: one concat. */
-    private Tensor assemble(List<Part> held) {
-        List<Part> sorted = new ArrayList<>(held);
-        sorted.sort(Comparator.comparingInt(Part::start));
+    /** Disjoint parts, sorted by start, in place along their axis, zeros in the gaps: one concat. */
+    private Tensor assemble(List<Part> sorted) {
         int[] shape = sorted.get(0).shape();
         int axis = sorted.get(0).axis(), len = shape[axis], at = 0;
         List<Tensor> pieces = new ArrayList<>();
