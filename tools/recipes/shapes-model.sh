@@ -28,7 +28,7 @@ stamp() { echo "[recipe $(date -u +%H:%M:%S)] $*" >&2; }
     --lr 2e-3 --warmup 50 --checkpoint-every 200 --holdout 64 --seed $seed --device cpu; }
 
 # 3. the model folder: closed-vocabulary tokenizer, random frozen T5, the trained VAE, official-init Dimba
-[[ -d init ]] || "$dimba" init-model --preset shapes-64 --seed $seed --vae vae-run/vae -o init
+[[ -d init ]] || "$dimba" init-model --preset shapes-64 --seed $seed --vae vae-run/vae --t5-bias-std official -o init
 
 # 4. a subset folder of links: the first N images of a dataset, or the pool's images whose caption has a relation
 subset() { # subset SRC DST FILTER-REGEX MAX [invert]: the lines that match (or, with invert, do not)

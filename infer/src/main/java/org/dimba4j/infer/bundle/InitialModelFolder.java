@@ -35,8 +35,10 @@ import java.util.stream.Stream;
  * @param mambaLayers false writes the transformer without its {@code mamba_blocks.*} tensors: the attention-only
  *               (PixArt-style) stack of the paper's hybrid-versus-attention comparison, which every loader recognises
  *               by their absence (the other tensors are the hybrid's, draw for draw)
+ * @param textEncoderBiasStd the std of the frozen T5's {@code relative_attention_bias} ({@link ShapesPreset#TEXT_ENCODER_BIAS_STD};
+ *               {@link T5Init#officialRelativeAttentionBiasStd} for transformers' own)
  */
-public record InitialModelFolder(Path out, long seed, Path vae, boolean mambaLayers) {
+public record InitialModelFolder(Path out, long seed, Path vae, boolean mambaLayers, double textEncoderBiasStd) {
     static final String VAE_WEIGHTS = "diffusion_pytorch_model.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -70,11 +72,13 @@ public record InitialModelFolder(Path out, long seed, Path vae, boolean mambaLay
             summary.append(String.format("tokenizer: %d pieces (%d words)%n", vocab, ShapesPreset.WORDS.size()));
 
             T5Config t5 = ShapesPreset.textEncoder(vocab);
-            var t5Weights = T5Init.initialise(t5, seed);
+            boolean officialBias = textEncoderBiasStd == T5Init.officialRelativeAttentionBiasStd(t5);
+            var t5Weights = T5Init.initialise(t5, seed, textEncoderBiasStd);
             T5EncoderFolder.write(tmp.resolve("text_encoder"), t5, t5Weights,
-                    Map.of("dimba4j.init", "transformers T5 _init_weights (T5Init), seed " + seed));
-            summary.append(String.format("text_encoder: T5 %d layers x %d, %,d parameters (random, frozen)%n",
-                    t5.numLayers(), t5.dModel(), count(t5Weights)));
+                    Map.of("dimba4j.init", "transformers T5 _init_weights (T5Init), seed " + seed
+                            + (officialBias ? "" : ", relative_attention_bias std " + textEncoderBiasStd)));
+            summary.append(String.format("text_encoder: T5 %d layers x %d, %,d parameters (random, frozen; position bias std %s)%n",
+                    t5.numLayers(), t5.dModel(), count(t5Weights), officialBias ? "d_model^-1/2, as transformers" : textEncoderBiasStd));
 
             Path v = Files.createDirectories(tmp.resolve("vae"));
             if (vaeDir != null) {
@@ -103,7 +107,8 @@ public record InitialModelFolder(Path out, long seed, Path vae, boolean mambaLay
 
             ObjectNode index = JSON.createObjectNode().put("_class_name", "DimbaPipeline")
                     .put("_dimba4j_note", "made by dimba init-model --preset " + ShapesPreset.NAME + " --seed " + seed
-                            + (vaeDir == null ? "" : " --vae " + vaeDir) + (mambaLayers ? "" : " --attention-only"));
+                            + (vaeDir == null ? "" : " --vae " + vaeDir) + (mambaLayers ? "" : " --attention-only")
+                            + (textEncoderBiasStd == ShapesPreset.TEXT_ENCODER_BIAS_STD ? "" : " --t5-bias-std " + textEncoderBiasStd));
             index.putArray("text_encoder").add("transformers").add("T5EncoderModel");
             index.putArray("tokenizer").add("transformers").add("PreTrainedTokenizerFast");
             index.putArray("transformer").add("dimba4j").add("Dimba");

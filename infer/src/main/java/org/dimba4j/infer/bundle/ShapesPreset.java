@@ -21,8 +21,8 @@ import java.util.List;
  *       MB); a wider or deeper denoiser would not fit beside a trained VAE.</li>
  *   <li>Text: captions of at most ~16 words, so {@code model_max_length} 32; a 2-layer T5 (gated-GELU as v1.1,
  *       d_model 128, 4 heads of 32, d_ff 256) over the closed vocabulary of {@link #WORDS}, frozen at its random
- *       initialisation: the denoiser's y_proj and cross-attention learn to read it (whether training it helps is a
- *       row of the eval table, not a preset choice).</li>
+ *       initialisation with the position bias of {@link #TEXT_ENCODER_BIAS_STD}: the denoiser's y_proj and
+ *       cross-attention learn to read it.</li>
  * </ul>
  */
 public final class ShapesPreset {
@@ -31,6 +31,13 @@ public final class ShapesPreset {
     public static final int MODEL_MAX_LENGTH = 32;
     /** What a committed model folder may weigh (issue 17: under 30 MB). */
     public static final long FOLDER_BUDGET_BYTES = 30L * 1000 * 1000;
+    /**
+     * The std of the frozen text encoder's {@code relative_attention_bias}: 1, the scale of its content logits, where
+     * transformers draws d_model^-1/2 (0.088 here). At transformers' scale the random encoder is a bag of words and
+     * cannot tell "a red circle left of a blue square" from "a blue square left of a red circle" (see
+     * {@link org.dimba4j.model.t5.T5Init}); the model card measures both.
+     */
+    public static final double TEXT_ENCODER_BIAS_STD = 1.0;
 
     /**
      * Every word the shapes captions use (counts as words and digits, articles, colours, shapes and plurals, sizes

@@ -32,6 +32,11 @@ public final class InitModelCommand implements Callable<Integer> {
             + " same width and depth, for the paper's hybrid-versus-attention comparison")
     boolean attentionOnly;
 
+    @Option(names = "--t5-bias-std", paramLabel = "STD|official", description = "std of the frozen text encoder's relative"
+            + " position bias (default: the preset's 1.0, on the scale of its content logits; 'official': transformers'"
+            + " d_model^-1/2, with which a random encoder cannot tell word order)")
+    String t5BiasStd;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", required = true, description = "the folder to create (must not exist)")
     Path out;
 
@@ -40,7 +45,7 @@ public final class InitModelCommand implements Callable<Integer> {
         if (!preset.equals(ShapesPreset.NAME)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--preset " + preset + ": known presets: " + ShapesPreset.NAME);
         }
-        InitialModelFolder folder = new InitialModelFolder(out, seed, vae, !attentionOnly);
+        InitialModelFolder folder = new InitialModelFolder(out, seed, vae, !attentionOnly, biasStd());
         try {
             folder.vaeFolder();
         } catch (IllegalArgumentException e) {
@@ -51,5 +56,21 @@ public final class InitModelCommand implements Callable<Integer> {
         summary.lines().forEach(l -> err.println("[dimba4j] init-model: " + l));
         err.println("[dimba4j] init-model: wrote " + out);
         return 0;
+    }
+
+    private double biasStd() {
+        if (t5BiasStd == null) return ShapesPreset.TEXT_ENCODER_BIAS_STD;
+        // the preset's vocabulary size does not enter d_model^-1/2
+        if (t5BiasStd.equals("official")) return org.dimba4j.model.t5.T5Init.officialRelativeAttentionBiasStd(ShapesPreset.textEncoder(1));
+        double v;
+        try {
+            v = Double.parseDouble(t5BiasStd);
+        } catch (NumberFormatException e) {
+            v = Double.NaN;
+        }
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--t5-bias-std " + t5BiasStd + ": expected a positive number or 'official'");
+        }
+        return v;
     }
 }

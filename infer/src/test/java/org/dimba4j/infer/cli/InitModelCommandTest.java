@@ -8,6 +8,8 @@ import org.dimba4j.io.tokenizer.SentencePieceTokenizer;
 import org.dimba4j.model.dimba.DimbaConfig;
 import org.dimba4j.model.dimba.DimbaInit;
 import org.dimba4j.model.dimba.DimbaKeys;
+import org.dimba4j.model.t5.T5Config;
+import org.dimba4j.model.t5.T5Init;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +101,27 @@ class InitModelCommandTest {
         CliRun exists = CliRun.run("init-model", "--preset", "shapes-64", "-o", tmp.resolve("c").toString());
         assertEquals(2, exists.code());
         assertTrue(exists.err().contains("already exists"), exists.err());
-        assertFalse(Files.exists(tmp.resolve("a")) || Files.exists(tmp.resolve("b")));
+        CliRun std = CliRun.run("init-model", "--preset", "shapes-64", "--t5-bias-std", "-0.5", "-o", tmp.resolve("d").toString());
+        assertEquals(2, std.code());
+        assertTrue(std.err().contains("--t5-bias-std -0.5: expected a positive number or 'official'"), std.err());
+        assertFalse(Files.exists(tmp.resolve("a")) || Files.exists(tmp.resolve("b")) || Files.exists(tmp.resolve("d")));
+    }
+
+    @Test
+    void theTextEncodersPositionBiasIsThePresetsOrTransformers(@TempDir Path tmp) throws Exception {
+        String bias = "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight";
+        for (String std : new String[] {null, "official", "0.25"}) {
+            Path m = tmp.resolve(std == null ? "preset" : std);
+            CliRun r = std == null ? CliRun.run("init-model", "--preset", "shapes-64", "--seed", "2", "-o", m.toString())
+                    : CliRun.run("init-model", "--preset", "shapes-64", "--seed", "2", "--t5-bias-std", std, "-o", m.toString());
+            assertEquals(0, r.code(), r.err());
+            var t5 = ShapesPreset.textEncoder(T5Config.read(m.resolve("text_encoder/config.json")).vocabSize());
+            double expected = std == null ? ShapesPreset.TEXT_ENCODER_BIAS_STD
+                    : std.equals("official") ? T5Init.officialRelativeAttentionBiasStd(t5) : 0.25;
+            try (SafetensorsFile w = SafetensorsFile.open(m.resolve("text_encoder/model.safetensors"))) {
+                assertArrayEquals(T5Init.initialise(t5, 2, expected).get(bias).toFloatArray(),
+                        w.get(bias).toFloatArray(), String.valueOf(std));
+            }
+        }
     }
 }

@@ -20,11 +20,33 @@ import java.util.SplittableRandom;
  * </ul>
  * The values come from a stream per (seed, name), not torch's; the distributions are checked against transformers'
  * own init ({@code tools/fixtures/t5/random_init.py}).
+ *
+ * <p>{@link #initialise(T5Config, long, double)} draws the relative position bias at another scale, for an encoder
+ * that stays frozen at its initialisation. At transformers' scale the bias is tiny against the content logits
+ * (std about 1 with these q and k), so a random encoder mixes each token with a near-uniform average of the others: a
+ * bag of words, the same features for "a red circle left of a blue square" and "a blue square left of a red
+ * circle". With the bias on the scale of the content logits, where a token looks depends on the offset too.
  */
 public final class T5Init {
     private T5Init() {}
 
     public static Map<String, Tensor> initialise(T5Config c, long seed) {
+        return initialise(c, seed, officialRelativeAttentionBiasStd(c));
+    }
+
+    /** transformers' std of {@code relative_attention_bias}: d_model^-1/2. */
+    public static double officialRelativeAttentionBiasStd(T5Config c) {
+        return Math.pow(c.dModel(), -0.5);
+    }
+
+    /**
+     * As {@link #initialise(T5Config, long)} with {@code relative_attention_bias} drawn from N(0, biasStd^2); every
+     * other tensor is the same, draw for draw.
+     */
+    public static Map<String, Tensor> initialise(T5Config c, long seed, double relativeAttentionBiasStd) {
+        if (!(relativeAttentionBiasStd > 0) || Double.isInfinite(relativeAttentionBiasStd)) {
+            throw new IllegalArgumentException("relative_attention_bias std must be positive and finite, got " + relativeAttentionBiasStd);
+        }
         Map<String, Tensor> out = new LinkedHashMap<>();
         int d = c.dModel(), inner = c.innerDim(), ff = c.dFf();
         out.put("shared.weight", normal(seed, "shared.weight", 1.0, c.vocabSize(), d));
@@ -35,7 +57,7 @@ public final class T5Init {
             put(out, seed, a + "k.weight", Math.pow(d, -0.5), inner, d);
             put(out, seed, a + "v.weight", Math.pow(d, -0.5), inner, d);
             put(out, seed, a + "o.weight", Math.pow(inner, -0.5), d, inner);
-            if (i == 0) put(out, seed, a + "relative_attention_bias.weight", Math.pow(d, -0.5), c.relativeAttentionNumBuckets(), c.numHeads());
+            if (i == 0) put(out, seed, a + "relative_attention_bias.weight", relativeAttentionBiasStd, c.relativeAttentionNumBuckets(), c.numHeads());
             out.put(b + "0.layer_norm.weight", ones(d));
             String f = b + "1.DenseReluDense.";
             if (c.isGated()) {

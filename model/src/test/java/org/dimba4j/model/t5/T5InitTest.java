@@ -14,6 +14,7 @@ import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link T5Init} against transformers' T5EncoderModel init (tools/fixtures/t5/random_init.py), and loadability. */
@@ -54,5 +55,23 @@ class T5InitTest {
             assertEquals(1.0, Math.sqrt(ss / CONFIG.dModel()), 1e-3);
         }
         assertArrayEquals(T5Init.initialise(CONFIG, 3).get("shared.weight").toFloatArray(), w.get("shared.weight").toFloatArray());
+    }
+
+    @Test
+    void anotherPositionBiasScaleChangesOnlyTheBiasAndScalesTheSameDraws() {
+        String bias = "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight";
+        double official = T5Init.officialRelativeAttentionBiasStd(CONFIG);
+        assertEquals(Math.pow(CONFIG.dModel(), -0.5), official);
+        Map<String, Tensor> base = T5Init.initialise(CONFIG, 5), wide = T5Init.initialise(CONFIG, 5, 1.0);
+        assertEquals(base.keySet(), wide.keySet());
+        for (String n : base.keySet()) {
+            if (!n.equals(bias)) assertArrayEquals(base.get(n).toFloatArray(), wide.get(n).toFloatArray(), n);
+        }
+        float[] b = base.get(bias).toFloatArray(), w = wide.get(bias).toFloatArray();
+        for (int i = 0; i < b.length; i++) assertEquals(b[i] / official, w[i], 1e-5 * Math.max(1, Math.abs(w[i])), "draw " + i);
+        assertArrayEquals(b, T5Init.initialise(CONFIG, 5, official).get(bias).toFloatArray());
+        for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertThrows(IllegalArgumentException.class, () -> T5Init.initialise(CONFIG, 5, bad), "std " + bad);
+        }
     }
 }
