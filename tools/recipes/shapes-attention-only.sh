@@ -14,7 +14,7 @@ cd "$work"
 [[ -d cache && -d vae-run/vae ]] || { echo "run tools/recipes/shapes-model.sh $work first" >&2; exit 2; }
 # the same tokenizer, T5 and VAE as init/ (same seed), the same DimbaBlock tensors draw for draw, no mamba_blocks.*:
 # the cache made with init/ serves it unchanged
-[[ -d init-attn ]] || "$dimba" init-model --preset shapes-64 --seed $seed --vae vae-run/vae --attention-only --t5-bias-std official -o init-attn
+[[ -d init-attn ]] || "$dimba" init-model --preset shapes-64 --seed $seed --vae vae-run/vae --attention-only ${T5_BIAS_STD:+--t5-bias-std "$T5_BIAS_STD"} -o init-attn
 if [[ ! -d pretrain-attn ]]; then
   "$dimba" train --model init-attn --data cache --out pretrain-attn --steps "$pretrain_steps" --batch 16 --lr 5e-4 \
       --warmup-steps 100 --optimizer adamw --weight-decay 0 --max-grad-norm 1 --ema-decay 0.995 --save-every 200 \

@@ -2,6 +2,7 @@
 # The bundled model's whole recipe, from a fresh clone, with dimba4j alone (no Python):
 #   data -> VAE -> model folder -> latent/feature cache -> Dimba pre-training -> quality tuning -> eval.
 # Usage: tools/recipes/shapes-model.sh [WORK_DIR]   (default: ./recipe-work; see models/shapes-64/README.md for the time)
+# T5_BIAS_STD=1 gives the frozen text encoder a position bias that keeps word order (the model card's text-encoder rows).
 # Every stage resumes: run the script again after a kill and it continues where it stopped (finished stages are
 # skipped, train and train-vae resume from their newest checkpoint). The result is WORK_DIR/model, the folder that
 # models/shapes-64 holds.
@@ -28,7 +29,7 @@ stamp() { echo "[recipe $(date -u +%H:%M:%S)] $*" >&2; }
     --lr 2e-3 --warmup 50 --checkpoint-every 200 --holdout 64 --seed $seed --device cpu; }
 
 # 3. the model folder: closed-vocabulary tokenizer, random frozen T5, the trained VAE, official-init Dimba
-[[ -d init ]] || "$dimba" init-model --preset shapes-64 --seed $seed --vae vae-run/vae --t5-bias-std official -o init
+[[ -d init ]] || "$dimba" init-model --preset shapes-64 --seed $seed --vae vae-run/vae ${T5_BIAS_STD:+--t5-bias-std "$T5_BIAS_STD"} -o init
 
 # 4. a subset folder of links: the first N images of a dataset, or the pool's images whose caption has a relation
 subset() { # subset SRC DST FILTER-REGEX MAX [invert]: the lines that match (or, with invert, do not)

@@ -35,8 +35,8 @@ import java.util.stream.Stream;
  * @param mambaLayers false writes the transformer without its {@code mamba_blocks.*} tensors: the attention-only
  *               (PixArt-style) stack of the paper's hybrid-versus-attention comparison, which every loader recognises
  *               by their absence (the other tensors are the hybrid's, draw for draw)
- * @param textEncoderBiasStd the std of the frozen T5's {@code relative_attention_bias} ({@link ShapesPreset#TEXT_ENCODER_BIAS_STD};
- *               {@link T5Init#officialRelativeAttentionBiasStd} for transformers' own)
+ * @param textEncoderBiasStd the std of the frozen T5's {@code relative_attention_bias} ({@link ShapesPreset#textEncoderBiasStd()}:
+ *               transformers' own; {@link ShapesPreset#ORDER_AWARE_BIAS_STD} for an encoder that tells word order)
  */
 public record InitialModelFolder(Path out, long seed, Path vae, boolean mambaLayers, double textEncoderBiasStd) {
     static final String VAE_WEIGHTS = "diffusion_pytorch_model.safetensors";
@@ -108,7 +108,7 @@ public record InitialModelFolder(Path out, long seed, Path vae, boolean mambaLay
             ObjectNode index = JSON.createObjectNode().put("_class_name", "DimbaPipeline")
                     .put("_dimba4j_note", "made by dimba init-model --preset " + ShapesPreset.NAME + " --seed " + seed
                             + (vaeDir == null ? "" : " --vae " + vaeDir) + (mambaLayers ? "" : " --attention-only")
-                            + (textEncoderBiasStd == ShapesPreset.TEXT_ENCODER_BIAS_STD ? "" : " --t5-bias-std " + textEncoderBiasStd));
+                            + (textEncoderBiasStd == ShapesPreset.textEncoderBiasStd() ? "" : " --t5-bias-std " + textEncoderBiasStd));
             index.putArray("text_encoder").add("transformers").add("T5EncoderModel");
             index.putArray("tokenizer").add("transformers").add("PreTrainedTokenizerFast");
             index.putArray("transformer").add("dimba4j").add("Dimba");

@@ -33,8 +33,8 @@ public final class InitModelCommand implements Callable<Integer> {
     boolean attentionOnly;
 
     @Option(names = "--t5-bias-std", paramLabel = "STD|official", description = "std of the frozen text encoder's relative"
-            + " position bias (default: the preset's 1.0, on the scale of its content logits; 'official': transformers'"
-            + " d_model^-1/2, with which a random encoder cannot tell word order)")
+            + " position bias (default 'official': transformers' d_model^-1/2, with which a random encoder hardly tells"
+            + " word order; 1 puts it on the scale of the content logits, and word order shows in the features)")
     String t5BiasStd;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", required = true, description = "the folder to create (must not exist)")
@@ -59,9 +59,7 @@ public final class InitModelCommand implements Callable<Integer> {
     }
 
     private double biasStd() {
-        if (t5BiasStd == null) return ShapesPreset.TEXT_ENCODER_BIAS_STD;
-        // the preset's vocabulary size does not enter d_model^-1/2
-        if (t5BiasStd.equals("official")) return org.dimba4j.model.t5.T5Init.officialRelativeAttentionBiasStd(ShapesPreset.textEncoder(1));
+        if (t5BiasStd == null || t5BiasStd.equals("official")) return ShapesPreset.textEncoderBiasStd();
         double v;
         try {
             v = Double.parseDouble(t5BiasStd);

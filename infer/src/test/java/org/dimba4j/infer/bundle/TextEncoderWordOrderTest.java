@@ -13,10 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The preset's frozen text encoder tells word order; one at transformers' position-bias scale does not. The
+ * A frozen random text encoder with its position bias at {@link ShapesPreset#ORDER_AWARE_BIAS_STD} tells word order;
+ * the preset's, at transformers' scale, hardly does. The
  * denoiser reads the features through cross-attention, which sees a set of token features with no positions, so
  * what matters is how far apart the two captions' sets are: for each token of one caption, the distance to the
  * nearest token of the other, summed, over the summed norms.
@@ -27,12 +29,13 @@ class TextEncoderWordOrderTest {
     private static final String RECOLOURED = "a green circle to the left of a blue square";
 
     @Test
-    void swappingTheObjectsMovesThePresetsFeaturesAsFarAsChangingAWord(@TempDir Path tmp) {
-        double[] preset = distances(tmp.resolve("preset"), ShapesPreset.TEXT_ENCODER_BIAS_STD);
-        double[] official = distances(tmp.resolve("official"), T5Init.officialRelativeAttentionBiasStd(ShapesPreset.textEncoder(1)));
-        // measured at seed 0: preset 0.337 (swap) and 0.299 (one colour word); official 0.037 and 0.351
+    void swappingTheObjectsMovesTheOrderAwareFeaturesAsFarAsChangingAWord(@TempDir Path tmp) {
+        double[] ordered = distances(tmp.resolve("ordered"), ShapesPreset.ORDER_AWARE_BIAS_STD);
+        double[] official = distances(tmp.resolve("official"), ShapesPreset.textEncoderBiasStd());
+        assertEquals(T5Init.officialRelativeAttentionBiasStd(ShapesPreset.textEncoder(1)), ShapesPreset.textEncoderBiasStd());
+        // measured at seed 0: std 1 0.337 (swap) and 0.299 (one colour word); official 0.037 and 0.351
         assertTrue(official[0] < 0.06 && official[1] > 0.3, "official scale: a bag of words, swap " + official[0] + ", word " + official[1]);
-        assertTrue(preset[0] > 0.3 && preset[1] > 0.25, "preset: swap " + preset[0] + ", word " + preset[1]);
+        assertTrue(ordered[0] > 0.3 && ordered[1] > 0.25, "std 1: swap " + ordered[0] + ", word " + ordered[1]);
     }
 
     /** {swap distance, one-word distance} of a fresh folder's encoder. */

@@ -116,8 +116,7 @@ class InitModelCommandTest {
                     : CliRun.run("init-model", "--preset", "shapes-64", "--seed", "2", "--t5-bias-std", std, "-o", m.toString());
             assertEquals(0, r.code(), r.err());
             var t5 = ShapesPreset.textEncoder(T5Config.read(m.resolve("text_encoder/config.json")).vocabSize());
-            double expected = std == null ? ShapesPreset.TEXT_ENCODER_BIAS_STD
-                    : std.equals("official") ? T5Init.officialRelativeAttentionBiasStd(t5) : 0.25;
+            double expected = std == null || std.equals("official") ? T5Init.officialRelativeAttentionBiasStd(t5) : 0.25;
             try (SafetensorsFile w = SafetensorsFile.open(m.resolve("text_encoder/model.safetensors"))) {
                 assertArrayEquals(T5Init.initialise(t5, 2, expected).get(bias).toFloatArray(),
                         w.get(bias).toFloatArray(), String.valueOf(std));
