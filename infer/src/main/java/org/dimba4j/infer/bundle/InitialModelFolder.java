@@ -108,7 +108,7 @@ public record InitialModelFolder(Path out, long seed, Path vae, boolean mambaLay
             ObjectNode index = JSON.createObjectNode().put("_class_name", "DimbaPipeline")
                     .put("_dimba4j_note", "made by dimba init-model --preset " + ShapesPreset.NAME + " --seed " + seed
                             + (vaeDir == null ? "" : " --vae " + vaeDir) + (mambaLayers ? "" : " --attention-only")
-                            + (textEncoderBiasStd == ShapesPreset.textEncoderBiasStd() ? "" : " --t5-bias-std " + textEncoderBiasStd));
+                            + (officialBias ? "" : " --t5-bias-std " + textEncoderBiasStd));
             index.putArray("text_encoder").add("transformers").add("T5EncoderModel");
             index.putArray("tokenizer").add("transformers").add("PreTrainedTokenizerFast");
             index.putArray("transformer").add("dimba4j").add("Dimba");

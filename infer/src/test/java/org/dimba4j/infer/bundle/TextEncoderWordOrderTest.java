@@ -6,14 +6,12 @@ import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Backends;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.model.t5.T5Encoder;
-import org.dimba4j.model.t5.T5Init;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,7 +30,6 @@ class TextEncoderWordOrderTest {
     void swappingTheObjectsMovesTheOrderAwareFeaturesAsFarAsChangingAWord(@TempDir Path tmp) {
         double[] ordered = distances(tmp.resolve("ordered"), ShapesPreset.ORDER_AWARE_BIAS_STD);
         double[] official = distances(tmp.resolve("official"), ShapesPreset.textEncoderBiasStd());
-        assertEquals(T5Init.officialRelativeAttentionBiasStd(ShapesPreset.textEncoder(1)), ShapesPreset.textEncoderBiasStd());
         // measured at seed 0: std 1 0.337 (swap) and 0.299 (one colour word); official 0.037 and 0.351
         assertTrue(official[0] < 0.06 && official[1] > 0.3, "official scale: a bag of words, swap " + official[0] + ", word " + official[1]);
         assertTrue(ordered[0] > 0.3 && ordered[1] > 0.25, "std 1: swap " + ordered[0] + ", word " + ordered[1]);
