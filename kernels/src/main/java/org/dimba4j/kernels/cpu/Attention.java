@@ -87,25 +87,6 @@ final class Attention {
         else Gemm.kernel6(kc, a, aOff, bp, bOff, c, cBase, ldc, false);
     }
 
-    /** s[r][j] = sum_c qs[r][c] kt[c][j] for four query rows; vectors run over keys. (The backward uses it too.) */
-    static void scores(float[] qs, float[] kt, float[] s, int d, int lkp) {
-        final int l = S.length();
-        for (int jb = 0; jb < lkp; jb += l) {
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            for (int c = 0, ko = jb; c < d; c++, ko += lkp) {
-                FloatVector kv = FloatVector.fromArray(S, kt, ko);
-                a0 = FloatVector.broadcast(S, qs[c]).fma(kv, a0);
-                a1 = FloatVector.broadcast(S, qs[d + c]).fma(kv, a1);
-                a2 = FloatVector.broadcast(S, qs[2 * d + c]).fma(kv, a2);
-                a3 = FloatVector.broadcast(S, qs[3 * d + c]).fma(kv, a3);
-            }
-            a0.intoArray(s, jb);
-            a1.intoArray(s, lkp + jb);
-            a2.intoArray(s, 2 * lkp + jb);
-            a3.intoArray(s, 3 * lkp + jb);
-        }
-    }
-
     /** In place: s = exp(s + keyBias - max); returns the sum, 0 when every key is masked. */
     static float softmaxRow(float[] s, int so, float[] keyBias, int lkp) {
         final int l = S.length();
@@ -124,24 +105,5 @@ final class Attention {
             sum = sum.add(e);
         }
         return VMath.sumLanes(sum);
-    }
-
-    /** acc[r][c] = sum_j p[r][j] vp[j][c] for four rows; vectors run over the head dim. (The backward uses it too.) */
-    static void weightedValues(float[] p, float[] vp, float[] acc, int lk, int lkp, int dp) {
-        final int l = S.length();
-        for (int cb = 0; cb < dp; cb += l) {
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            for (int j = 0, vo = cb; j < lk; j++, vo += dp) {
-                FloatVector vv = FloatVector.fromArray(S, vp, vo);
-                a0 = FloatVector.broadcast(S, p[j]).fma(vv, a0);
-                a1 = FloatVector.broadcast(S, p[lkp + j]).fma(vv, a1);
-                a2 = FloatVector.broadcast(S, p[2 * lkp + j]).fma(vv, a2);
-                a3 = FloatVector.broadcast(S, p[3 * lkp + j]).fma(vv, a3);
-            }
-            a0.intoArray(acc, cb);
-            a1.intoArray(acc, dp + cb);
-            a2.intoArray(acc, 2 * dp + cb);
-            a3.intoArray(acc, 3 * dp + cb);
-        }
     }
 }

@@ -8,7 +8,7 @@ import org.dimba4j.kernels.OpShapes;
 import java.util.Arrays;
 
 /**
- * Backward of {@link Attention}, FlashAttention-style: the probabilities of four query rows at a time are
+ * Backward of {@link Attention}, FlashAttention-style: the probabilities of {@link #RQ} query rows at a time are
  * recomputed exactly as the forward does (same scaled q, same vector exp), then
  * <pre>
  *   dP = dO V^T,  dS = scale P (dP - rowsum(dO O)),  dQ = dS K,  dK += dS^T q,  dV += P^T dO.
@@ -20,7 +20,16 @@ import java.util.Arrays;
  */
 final class AttentionBackward {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int RQ = 4;
+    /**
+     * Query rows per step: each product below keeps RQ vector accumulators, so one load of K, V or dK/dV feeds RQ
+     * fmas (with four, the loads and the dK, dV stores left the fma units half idle).
+     */
+    private static final int RQ = 8;
+    /**
+     * Query ranges start at multiples of this many rows. Fixed apart from RQ: a range's dK, dV are one fma chain
+     * per element over its rows, so where the ranges start decides the bits, and RQ does not.
+     */
+    private static final int RANGE_ROWS = 4;
     /**
      * Tasks the work is cut into when there are few (batch, head) pairs: enough for a 16-core machine, few enough
      * that the ranges' dK, dV partial sums (2 Lk Dp floats each) stay small.
@@ -38,14 +47,14 @@ final class AttentionBackward {
         boolean batchedBias = ad.batchedBias();
         int hd = heads * d, pairs = bsz * heads, dp = padded(d);
         float[] dq = new float[bsz * lq * hd], dk = new float[bsz * lk * hd], dv = new float[bsz * lk * hd];
-        int blocks = (lq + RQ - 1) / RQ;
+        int blocks = (lq + RANGE_ROWS - 1) / RANGE_ROWS;
         int chunks = Math.max(1, Math.min(blocks, (TASKS + pairs - 1) / pairs));
         long work = 10L * pairs * lq * lk * d;
         // one range per pair: write dK, dV straight out; several: keep each range's partial sums until all are done
         float[][] partK = chunks == 1 ? null : new float[pairs * chunks][], partV = chunks == 1 ? null : new float[pairs * chunks][];
         Parallel.forEach(pairs * chunks, work > 200_000, t -> {
             int b = t / (heads * chunks), h = (t / chunks) % heads, ch = t % chunks;
-            int i0 = Math.min(lq, blocks * ch / chunks * RQ), i1 = Math.min(lq, blocks * (ch + 1) / chunks * RQ);
+            int i0 = Math.min(lq, blocks * ch / chunks * RANGE_ROWS), i1 = Math.min(lq, blocks * (ch + 1) / chunks * RANGE_ROWS);
             float[] dkp = new float[lk * dp], dvp = new float[lk * dp];
             if (i0 < i1) head(q, k, v, o, dout, dq, dkp, dvp, b, h, i0, i1, lq, lk, heads, d, scale, mask, bias, batchedBias);
             if (chunks == 1) {
@@ -91,7 +100,7 @@ final class AttentionBackward {
             if (mask != null && mask[b * lk + j] == 0f) keyBias[j] = Float.NEGATIVE_INFINITY;
         }
         Arrays.fill(keyBias, lk, lkp, Float.NEGATIVE_INFINITY);
-        // per block of four rows: scaled q (scores), raw q and dO padded to Dp (dK, dV updates), P and dS
+        // per block of RQ rows: scaled q (scores), raw q and dO padded to Dp (dK, dV updates), P and dS
         float[] qs = new float[RQ * d], dos = new float[RQ * d], qp = new float[RQ * dp], dop = new float[RQ * dp];
         float[] p = new float[RQ * lkp], ds = new float[RQ * lkp], acc = new float[RQ * dp];
         for (int i = i0; i < i1; i += RQ) {
@@ -110,8 +119,8 @@ final class AttentionBackward {
                     System.arraycopy(dout, src, dop, r * dp, d);
                 }
             }
-            Attention.scores(qs, kt, p, d, lkp);
-            Attention.scores(dos, vt, ds, d, lkp);
+            scores(qs, kt, p, d, lkp);
+            scores(dos, vt, ds, d, lkp);
             for (int r = 0; r < RQ; r++) {
                 int so = r * lkp;
                 if (r < rows && bias != null) {
@@ -129,13 +138,13 @@ final class AttentionBackward {
                 for (int c = 0; c < d; c++) di += (double) dout[oo + c] * o[oo + c];
                 scoreGradient(p, ds, so, lkp, 1f / z, (float) di, scale);
             }
-            Attention.weightedValues(ds, kp, acc, lk, lkp, dp);
+            weightedValues(ds, kp, acc, lk, lkp, dp);
             for (int r = 0; r < rows; r++) {
                 int dst = (b * lq + i + r) * hd + h * d;
                 for (int c = 0; c < d; c++) dq[dst + c] = acc[r * dp + c];
             }
-            rank4Update(ds, qp, dkp, lk, lkp, dp);
-            rank4Update(p, dop, dvp, lk, lkp, dp);
+            rankUpdate(ds, qp, dkp, lk, lkp, dp);
+            rankUpdate(p, dop, dvp, lk, lkp, dp);
         }
     }
 
@@ -149,18 +158,80 @@ final class AttentionBackward {
         }
     }
 
-    /** dst[j][c] += sum_r a[r][j] x[r][c] over the four rows (x padded to Dp); vectors run over the head dim. */
-    private static void rank4Update(float[] a, float[] x, float[] dst, int lk, int lkp, int dp) {
+    /** s[r][j] = sum_c qs[r][c] kt[c][j] for the RQ rows, each one fma chain over c from zero; vectors run over keys. */
+    private static void scores(float[] qs, float[] kt, float[] s, int d, int lkp) {
+        final int l = S.length();
+        for (int jb = 0; jb < lkp; jb += l) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int c = 0, ko = jb; c < d; c++, ko += lkp) {
+                FloatVector kv = FloatVector.fromArray(S, kt, ko);
+                a0 = FloatVector.broadcast(S, qs[c]).fma(kv, a0);
+                a1 = FloatVector.broadcast(S, qs[d + c]).fma(kv, a1);
+                a2 = FloatVector.broadcast(S, qs[2 * d + c]).fma(kv, a2);
+                a3 = FloatVector.broadcast(S, qs[3 * d + c]).fma(kv, a3);
+                a4 = FloatVector.broadcast(S, qs[4 * d + c]).fma(kv, a4);
+                a5 = FloatVector.broadcast(S, qs[5 * d + c]).fma(kv, a5);
+                a6 = FloatVector.broadcast(S, qs[6 * d + c]).fma(kv, a6);
+                a7 = FloatVector.broadcast(S, qs[7 * d + c]).fma(kv, a7);
+            }
+            a0.intoArray(s, jb);
+            a1.intoArray(s, lkp + jb);
+            a2.intoArray(s, 2 * lkp + jb);
+            a3.intoArray(s, 3 * lkp + jb);
+            a4.intoArray(s, 4 * lkp + jb);
+            a5.intoArray(s, 5 * lkp + jb);
+            a6.intoArray(s, 6 * lkp + jb);
+            a7.intoArray(s, 7 * lkp + jb);
+        }
+    }
+
+    /** acc[r][c] = sum_j p[r][j] vp[j][c] for the RQ rows, each one fma chain over j in order; vectors run over c. */
+    private static void weightedValues(float[] p, float[] vp, float[] acc, int lk, int lkp, int dp) {
+        final int l = S.length();
+        for (int cb = 0; cb < dp; cb += l) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int j = 0, vo = cb; j < lk; j++, vo += dp) {
+                FloatVector vv = FloatVector.fromArray(S, vp, vo);
+                a0 = FloatVector.broadcast(S, p[j]).fma(vv, a0);
+                a1 = FloatVector.broadcast(S, p[lkp + j]).fma(vv, a1);
+                a2 = FloatVector.broadcast(S, p[2 * lkp + j]).fma(vv, a2);
+                a3 = FloatVector.broadcast(S, p[3 * lkp + j]).fma(vv, a3);
+                a4 = FloatVector.broadcast(S, p[4 * lkp + j]).fma(vv, a4);
+                a5 = FloatVector.broadcast(S, p[5 * lkp + j]).fma(vv, a5);
+                a6 = FloatVector.broadcast(S, p[6 * lkp + j]).fma(vv, a6);
+                a7 = FloatVector.broadcast(S, p[7 * lkp + j]).fma(vv, a7);
+            }
+            a0.intoArray(acc, cb);
+            a1.intoArray(acc, dp + cb);
+            a2.intoArray(acc, 2 * dp + cb);
+            a3.intoArray(acc, 3 * dp + cb);
+            a4.intoArray(acc, 4 * dp + cb);
+            a5.intoArray(acc, 5 * dp + cb);
+            a6.intoArray(acc, 6 * dp + cb);
+            a7.intoArray(acc, 7 * dp + cb);
+        }
+    }
+
+    /**
+     * dst[j][c] += sum_r a[r][j] x[r][c] over the RQ rows in row order (x padded to Dp); vectors run over the head
+     * dim. A key whose RQ weights are all zero (masked) is skipped: adding 0 x would leave dst as it is anyway.
+     */
+    private static void rankUpdate(float[] a, float[] x, float[] dst, int lk, int lkp, int dp) {
         final int l = S.length();
         for (int j = 0; j < lk; j++) {
             float w0 = a[j], w1 = a[lkp + j], w2 = a[2 * lkp + j], w3 = a[3 * lkp + j];
-            if (w0 == 0f && w1 == 0f && w2 == 0f && w3 == 0f) continue; // a masked key
+            float w4 = a[4 * lkp + j], w5 = a[5 * lkp + j], w6 = a[6 * lkp + j], w7 = a[7 * lkp + j];
+            if (w0 == 0f && w1 == 0f && w2 == 0f && w3 == 0f && w4 == 0f && w5 == 0f && w6 == 0f && w7 == 0f) continue;
             for (int cb = 0, o = j * dp; cb < dp; cb += l, o += l) {
                 FloatVector acc = FloatVector.fromArray(S, dst, o);
                 acc = FloatVector.broadcast(S, w0).fma(FloatVector.fromArray(S, x, cb), acc);
                 acc = FloatVector.broadcast(S, w1).fma(FloatVector.fromArray(S, x, dp + cb), acc);
                 acc = FloatVector.broadcast(S, w2).fma(FloatVector.fromArray(S, x, 2 * dp + cb), acc);
                 acc = FloatVector.broadcast(S, w3).fma(FloatVector.fromArray(S, x, 3 * dp + cb), acc);
+                acc = FloatVector.broadcast(S, w4).fma(FloatVector.fromArray(S, x, 4 * dp + cb), acc);
+                acc = FloatVector.broadcast(S, w5).fma(FloatVector.fromArray(S, x, 5 * dp + cb), acc);
+                acc = FloatVector.broadcast(S, w6).fma(FloatVector.fromArray(S, x, 6 * dp + cb), acc);
+                acc = FloatVector.broadcast(S, w7).fma(FloatVector.fromArray(S, x, 7 * dp + cb), acc);
                 acc.intoArray(dst, o);
             }
         }
