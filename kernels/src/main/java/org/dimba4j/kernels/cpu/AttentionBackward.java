@@ -158,82 +158,171 @@ final class AttentionBackward {
         }
     }
 
-    /** s[r][j] = sum_c qs[r][c] kt[c][j] for the RQ rows, each one fma chain over c from zero; vectors run over keys. */
+    /**
+     * s[r][j] = sum_c qs[r][c] kt[c][j] for the RQ rows, each one fma chain over c from zero; vectors run over keys,
+     * two at a time where they can (one load of q feeds two fmas), else one.
+     */
     private static void scores(float[] qs, float[] kt, float[] s, int d, int lkp) {
         final int l = S.length();
-        for (int jb = 0; jb < lkp; jb += l) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int c = 0, ko = jb; c < d; c++, ko += lkp) {
-                FloatVector kv = FloatVector.fromArray(S, kt, ko);
-                a0 = FloatVector.broadcast(S, qs[c]).fma(kv, a0);
-                a1 = FloatVector.broadcast(S, qs[d + c]).fma(kv, a1);
-                a2 = FloatVector.broadcast(S, qs[2 * d + c]).fma(kv, a2);
-                a3 = FloatVector.broadcast(S, qs[3 * d + c]).fma(kv, a3);
-                a4 = FloatVector.broadcast(S, qs[4 * d + c]).fma(kv, a4);
-                a5 = FloatVector.broadcast(S, qs[5 * d + c]).fma(kv, a5);
-                a6 = FloatVector.broadcast(S, qs[6 * d + c]).fma(kv, a6);
-                a7 = FloatVector.broadcast(S, qs[7 * d + c]).fma(kv, a7);
-            }
-            a0.intoArray(s, jb);
-            a1.intoArray(s, lkp + jb);
-            a2.intoArray(s, 2 * lkp + jb);
-            a3.intoArray(s, 3 * lkp + jb);
-            a4.intoArray(s, 4 * lkp + jb);
-            a5.intoArray(s, 5 * lkp + jb);
-            a6.intoArray(s, 6 * lkp + jb);
-            a7.intoArray(s, 7 * lkp + jb);
-        }
+        int jb = 0;
+        for (; jb + 2 * l <= lkp; jb += 2 * l) rowsTimesTwo(qs, kt, s, d, d, jb, lkp);
+        for (; jb < lkp; jb += l) rowsTimesOne(qs, kt, s, d, d, jb, lkp);
     }
 
     /** acc[r][c] = sum_j p[r][j] vp[j][c] for the RQ rows, each one fma chain over j in order; vectors run over c. */
     private static void weightedValues(float[] p, float[] vp, float[] acc, int lk, int lkp, int dp) {
         final int l = S.length();
-        for (int cb = 0; cb < dp; cb += l) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int j = 0, vo = cb; j < lk; j++, vo += dp) {
-                FloatVector vv = FloatVector.fromArray(S, vp, vo);
-                a0 = FloatVector.broadcast(S, p[j]).fma(vv, a0);
-                a1 = FloatVector.broadcast(S, p[lkp + j]).fma(vv, a1);
-                a2 = FloatVector.broadcast(S, p[2 * lkp + j]).fma(vv, a2);
-                a3 = FloatVector.broadcast(S, p[3 * lkp + j]).fma(vv, a3);
-                a4 = FloatVector.broadcast(S, p[4 * lkp + j]).fma(vv, a4);
-                a5 = FloatVector.broadcast(S, p[5 * lkp + j]).fma(vv, a5);
-                a6 = FloatVector.broadcast(S, p[6 * lkp + j]).fma(vv, a6);
-                a7 = FloatVector.broadcast(S, p[7 * lkp + j]).fma(vv, a7);
-            }
-            a0.intoArray(acc, cb);
-            a1.intoArray(acc, dp + cb);
-            a2.intoArray(acc, 2 * dp + cb);
-            a3.intoArray(acc, 3 * dp + cb);
-            a4.intoArray(acc, 4 * dp + cb);
-            a5.intoArray(acc, 5 * dp + cb);
-            a6.intoArray(acc, 6 * dp + cb);
-            a7.intoArray(acc, 7 * dp + cb);
+        int cb = 0;
+        for (; cb + 2 * l <= dp; cb += 2 * l) rowsTimesTwo(p, vp, acc, lk, lkp, cb, dp);
+        for (; cb < dp; cb += l) rowsTimesOne(p, vp, acc, lk, lkp, cb, dp);
+    }
+
+    /**
+     * out[r][jb .. jb + 2 lanes) = sum_c a[r][c] b[c][jb ..] over c in [0, k) for the RQ rows of a (row stride lda),
+     * b and out with row strides ldb: an RQ x 2-vector register tile, each element one fma chain from zero.
+     */
+    private static void rowsTimesTwo(float[] a, float[] b, float[] out, int k, int lda, int jb, int ldb) {
+        final int l = S.length();
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+        FloatVector b0 = z, b1 = z, b2 = z, b3 = z, b4 = z, b5 = z, b6 = z, b7 = z;
+        for (int c = 0, o = jb; c < k; c++, o += ldb) {
+            FloatVector x = FloatVector.fromArray(S, b, o), y = FloatVector.fromArray(S, b, o + l);
+            FloatVector w = FloatVector.broadcast(S, a[c]);
+            a0 = w.fma(x, a0);
+            b0 = w.fma(y, b0);
+            w = FloatVector.broadcast(S, a[lda + c]);
+            a1 = w.fma(x, a1);
+            b1 = w.fma(y, b1);
+            w = FloatVector.broadcast(S, a[2 * lda + c]);
+            a2 = w.fma(x, a2);
+            b2 = w.fma(y, b2);
+            w = FloatVector.broadcast(S, a[3 * lda + c]);
+            a3 = w.fma(x, a3);
+            b3 = w.fma(y, b3);
+            w = FloatVector.broadcast(S, a[4 * lda + c]);
+            a4 = w.fma(x, a4);
+            b4 = w.fma(y, b4);
+            w = FloatVector.broadcast(S, a[5 * lda + c]);
+            a5 = w.fma(x, a5);
+            b5 = w.fma(y, b5);
+            w = FloatVector.broadcast(S, a[6 * lda + c]);
+            a6 = w.fma(x, a6);
+            b6 = w.fma(y, b6);
+            w = FloatVector.broadcast(S, a[7 * lda + c]);
+            a7 = w.fma(x, a7);
+            b7 = w.fma(y, b7);
         }
+        a0.intoArray(out, jb);
+        b0.intoArray(out, jb + l);
+        a1.intoArray(out, ldb + jb);
+        b1.intoArray(out, ldb + jb + l);
+        a2.intoArray(out, 2 * ldb + jb);
+        b2.intoArray(out, 2 * ldb + jb + l);
+        a3.intoArray(out, 3 * ldb + jb);
+        b3.intoArray(out, 3 * ldb + jb + l);
+        a4.intoArray(out, 4 * ldb + jb);
+        b4.intoArray(out, 4 * ldb + jb + l);
+        a5.intoArray(out, 5 * ldb + jb);
+        b5.intoArray(out, 5 * ldb + jb + l);
+        a6.intoArray(out, 6 * ldb + jb);
+        b6.intoArray(out, 6 * ldb + jb + l);
+        a7.intoArray(out, 7 * ldb + jb);
+        b7.intoArray(out, 7 * ldb + jb + l);
+    }
+
+    /** {@link #rowsTimesTwo} for one vector of columns (the last, where an odd number remain). */
+    private static void rowsTimesOne(float[] a, float[] b, float[] out, int k, int lda, int jb, int ldb) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+        for (int c = 0, o = jb; c < k; c++, o += ldb) {
+            FloatVector x = FloatVector.fromArray(S, b, o);
+            a0 = FloatVector.broadcast(S, a[c]).fma(x, a0);
+            a1 = FloatVector.broadcast(S, a[lda + c]).fma(x, a1);
+            a2 = FloatVector.broadcast(S, a[2 * lda + c]).fma(x, a2);
+            a3 = FloatVector.broadcast(S, a[3 * lda + c]).fma(x, a3);
+            a4 = FloatVector.broadcast(S, a[4 * lda + c]).fma(x, a4);
+            a5 = FloatVector.broadcast(S, a[5 * lda + c]).fma(x, a5);
+            a6 = FloatVector.broadcast(S, a[6 * lda + c]).fma(x, a6);
+            a7 = FloatVector.broadcast(S, a[7 * lda + c]).fma(x, a7);
+        }
+        a0.intoArray(out, jb);
+        a1.intoArray(out, ldb + jb);
+        a2.intoArray(out, 2 * ldb + jb);
+        a3.intoArray(out, 3 * ldb + jb);
+        a4.intoArray(out, 4 * ldb + jb);
+        a5.intoArray(out, 5 * ldb + jb);
+        a6.intoArray(out, 6 * ldb + jb);
+        a7.intoArray(out, 7 * ldb + jb);
     }
 
     /**
      * dst[j][c] += sum_r a[r][j] x[r][c] over the RQ rows in row order (x padded to Dp); vectors run over the head
-     * dim. A key whose RQ weights are all zero (masked) is skipped: adding 0 x would leave dst as it is anyway.
+     * dim, two keys at a time (one load of x feeds both). A key whose RQ weights are all zero (masked) adds nothing:
+     * a pair of such keys is skipped, and one beside a live key adds 0 x, which leaves dst as it is.
      */
     private static void rankUpdate(float[] a, float[] x, float[] dst, int lk, int lkp, int dp) {
+        int j = 0;
+        for (; j + 1 < lk; j += 2) {
+            if (zeroColumn(a, j, lkp) && zeroColumn(a, j + 1, lkp)) continue;
+            rankUpdatePair(a, x, dst, j, lkp, dp);
+        }
+        if (j < lk && !zeroColumn(a, j, lkp)) rankUpdateOne(a, x, dst, j, lkp, dp);
+    }
+
+    private static boolean zeroColumn(float[] a, int j, int lkp) {
+        for (int r = 0; r < RQ; r++) if (a[r * lkp + j] != 0f) return false;
+        return true;
+    }
+
+    private static void rankUpdatePair(float[] a, float[] x, float[] dst, int j, int lkp, int dp) {
         final int l = S.length();
-        for (int j = 0; j < lk; j++) {
-            float w0 = a[j], w1 = a[lkp + j], w2 = a[2 * lkp + j], w3 = a[3 * lkp + j];
-            float w4 = a[4 * lkp + j], w5 = a[5 * lkp + j], w6 = a[6 * lkp + j], w7 = a[7 * lkp + j];
-            if (w0 == 0f && w1 == 0f && w2 == 0f && w3 == 0f && w4 == 0f && w5 == 0f && w6 == 0f && w7 == 0f) continue;
-            for (int cb = 0, o = j * dp; cb < dp; cb += l, o += l) {
-                FloatVector acc = FloatVector.fromArray(S, dst, o);
-                acc = FloatVector.broadcast(S, w0).fma(FloatVector.fromArray(S, x, cb), acc);
-                acc = FloatVector.broadcast(S, w1).fma(FloatVector.fromArray(S, x, dp + cb), acc);
-                acc = FloatVector.broadcast(S, w2).fma(FloatVector.fromArray(S, x, 2 * dp + cb), acc);
-                acc = FloatVector.broadcast(S, w3).fma(FloatVector.fromArray(S, x, 3 * dp + cb), acc);
-                acc = FloatVector.broadcast(S, w4).fma(FloatVector.fromArray(S, x, 4 * dp + cb), acc);
-                acc = FloatVector.broadcast(S, w5).fma(FloatVector.fromArray(S, x, 5 * dp + cb), acc);
-                acc = FloatVector.broadcast(S, w6).fma(FloatVector.fromArray(S, x, 6 * dp + cb), acc);
-                acc = FloatVector.broadcast(S, w7).fma(FloatVector.fromArray(S, x, 7 * dp + cb), acc);
-                acc.intoArray(dst, o);
-            }
+        FloatVector w0 = FloatVector.broadcast(S, a[j]), w1 = FloatVector.broadcast(S, a[lkp + j]);
+        FloatVector w2 = FloatVector.broadcast(S, a[2 * lkp + j]), w3 = FloatVector.broadcast(S, a[3 * lkp + j]);
+        FloatVector w4 = FloatVector.broadcast(S, a[4 * lkp + j]), w5 = FloatVector.broadcast(S, a[5 * lkp + j]);
+        FloatVector w6 = FloatVector.broadcast(S, a[6 * lkp + j]), w7 = FloatVector.broadcast(S, a[7 * lkp + j]);
+        FloatVector v0 = FloatVector.broadcast(S, a[j + 1]), v1 = FloatVector.broadcast(S, a[lkp + j + 1]);
+        FloatVector v2 = FloatVector.broadcast(S, a[2 * lkp + j + 1]), v3 = FloatVector.broadcast(S, a[3 * lkp + j + 1]);
+        FloatVector v4 = FloatVector.broadcast(S, a[4 * lkp + j + 1]), v5 = FloatVector.broadcast(S, a[5 * lkp + j + 1]);
+        FloatVector v6 = FloatVector.broadcast(S, a[6 * lkp + j + 1]), v7 = FloatVector.broadcast(S, a[7 * lkp + j + 1]);
+        for (int cb = 0, o = j * dp; cb < dp; cb += l, o += l) {
+            FloatVector acc = FloatVector.fromArray(S, dst, o), bcc = FloatVector.fromArray(S, dst, o + dp);
+            FloatVector xv = FloatVector.fromArray(S, x, cb);
+            acc = w0.fma(xv, acc);
+            bcc = v0.fma(xv, bcc);
+            xv = FloatVector.fromArray(S, x, dp + cb);
+            acc = w1.fma(xv, acc);
+            bcc = v1.fma(xv, bcc);
+            xv = FloatVector.fromArray(S, x, 2 * dp + cb);
+            acc = w2.fma(xv, acc);
+            bcc = v2.fma(xv, bcc);
+            xv = FloatVector.fromArray(S, x, 3 * dp + cb);
+            acc = w3.fma(xv, acc);
+            bcc = v3.fma(xv, bcc);
+            xv = FloatVector.fromArray(S, x, 4 * dp + cb);
+            acc = w4.fma(xv, acc);
+            bcc = v4.fma(xv, bcc);
+            xv = FloatVector.fromArray(S, x, 5 * dp + cb);
+            acc = w5.fma(xv, acc);
+            bcc = v5.fma(xv, bcc);
+            xv = FloatVector.fromArray(S, x, 6 * dp + cb);
+            acc = w6.fma(xv, acc);
+            bcc = v6.fma(xv, bcc);
+            xv = FloatVector.fromArray(S, x, 7 * dp + cb);
+            acc = w7.fma(xv, acc);
+            bcc = v7.fma(xv, bcc);
+            acc.intoArray(dst, o);
+            bcc.intoArray(dst, o + dp);
+        }
+    }
+
+    /** {@link #rankUpdatePair} for the last key of an odd count. */
+    private static void rankUpdateOne(float[] a, float[] x, float[] dst, int j, int lkp, int dp) {
+        final int l = S.length();
+        for (int cb = 0, o = j * dp; cb < dp; cb += l, o += l) {
+            FloatVector acc = FloatVector.fromArray(S, dst, o);
+            for (int r = 0; r < RQ; r++) acc = FloatVector.broadcast(S, a[r * lkp + j]).fma(FloatVector.fromArray(S, x, r * dp + cb), acc);
+            acc.intoArray(dst, o);
         }
     }
 
