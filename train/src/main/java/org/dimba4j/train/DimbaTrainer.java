@@ -42,7 +42,7 @@ public final class DimbaTrainer {
     private final EpsilonMseLoss loss;
     private final Optimizer optimizer;
     private final double lr;
-    private final LearnedSigmaLoss learnedSigma = LearnedSigmaLoss.dimba();
+    private final LearnedSigmaLoss learnedSigma;
     private Parameters parameters;
     private boolean gradCheckpointing;
 
@@ -54,6 +54,7 @@ public final class DimbaTrainer {
         this.loss = loss;
         this.optimizer = optimizer;
         this.lr = lr;
+        this.learnedSigma = LearnedSigmaLoss.dimba().withWeighting(loss.weighting());
     }
 
     /** The current parameters (the updated ones after each {@link #step}). */
@@ -93,7 +94,7 @@ public final class DimbaTrainer {
             vb = floats(terms.vb());
             g = tape.backward(out, terms.dOut());
         } else {
-            l = loss.mse(tape, out, eps);
+            l = loss.mse(tape, out, eps, t);
             g = tape.backward(l);
         }
         Map<String, Tensor> grads = new LinkedHashMap<>();

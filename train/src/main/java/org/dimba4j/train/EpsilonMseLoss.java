@@ -4,6 +4,7 @@ import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.model.diffusion.BetaSchedule;
 import org.dimba4j.model.diffusion.GaussianDiffusion;
+import org.dimba4j.train.objective.MinSnrWeighting;
 
 /**
  * The denoising loss of the official training (PixArt/IDDPM {@code GaussianDiffusion.training_losses} with
@@ -17,9 +18,24 @@ import org.dimba4j.model.diffusion.GaussianDiffusion;
  */
 public final class EpsilonMseLoss {
     private final GaussianDiffusion diffusion;
+    private final MinSnrWeighting weighting;
 
     public EpsilonMseLoss(GaussianDiffusion diffusion) {
+        this(diffusion, MinSnrWeighting.OFF);
+    }
+
+    private EpsilonMseLoss(GaussianDiffusion diffusion, MinSnrWeighting weighting) {
         this.diffusion = diffusion;
+        this.weighting = weighting;
+    }
+
+    /** This loss with each sample's mse weighted by its timestep ({@link MinSnrWeighting#OFF}: the official one). */
+    public EpsilonMseLoss withWeighting(MinSnrWeighting w) {
+        return new EpsilonMseLoss(diffusion, w);
+    }
+
+    public MinSnrWeighting weighting() {
+        return weighting;
     }
 
     /** Dimba's training process: the linear schedule over 1000 steps. */
@@ -59,10 +75,24 @@ public final class EpsilonMseLoss {
      * channels of {@code modelOutput} [B, C or 2C, H, W] (the rest, the learned variance, is not used).
      */
     public Tensor mse(Backend be, Tensor modelOutput, Tensor noise) {
+        return mse(be, modelOutput, noise, null);
+    }
+
+    /**
+     * As {@link #mse(Backend, Tensor, Tensor)}, each sample's term weighted by {@link #weighting()} at its timestep
+     * {@code t} (the official loss when the weighting is off or {@code t} is null).
+     */
+    public Tensor mse(Backend be, Tensor modelOutput, Tensor noise, int[] t) {
         int b = noise.dim(0), c = noise.dim(1);
         Tensor eps = modelOutput.dim(1) == c ? modelOutput : be.slice(modelOutput, 1, 0, c);
         Tensor diff = be.sub(eps, noise);
-        Tensor perSample = be.mean(be.mul(diff, diff).reshape(b, -1), 1); // mean_flat: [B, 1]
-        return be.mean(perSample.reshape(b), 0);
+        Tensor perSample = be.mean(be.mul(diff, diff).reshape(b, -1), 1).reshape(b); // mean_flat: [B]
+        if (t != null && !weighting.off()) {
+            if (t.length != b) throw new IllegalArgumentException("mse: " + t.length + " timesteps for a batch of " + b);
+            float[] w = new float[b];
+            for (int i = 0; i < b; i++) w[i] = (float) weighting.weight(diffusion, t[i]);
+            perSample = be.mul(perSample, be.upload(Tensor.of(w, b)));
+        }
+        return be.mean(perSample, 0);
     }
 }

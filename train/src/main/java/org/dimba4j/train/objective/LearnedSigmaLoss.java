@@ -19,7 +19,8 @@ import org.dimba4j.model.diffusion.GaussianDiffusion;
  *       from the <em>detached</em> epsilon (so vb trains only the variance channels) and p's log variance is the
  *       learned one; at t = 0 it is the discretized Gaussian decoder NLL of x0 instead.
  * </ul>
- * {@code loss = mean over the batch of (mse + vb)}. The official arrays are float64 and are rounded to f32 when
+ * {@code loss = mean over the batch of (mse + vb)}; with a {@link MinSnrWeighting} (not official, off unless asked for)
+ * it is {@code mean of (w_t mse + vb)}, the reported mse staying unweighted. The official arrays are float64 and are rounded to f32 when
  * extracted ({@code _extract_into_tensor}); this rounds them the same way and computes everything after in double.
  */
 public final class LearnedSigmaLoss {
@@ -29,9 +30,20 @@ public final class LearnedSigmaLoss {
     public record Terms(double loss, double[] mse, double[] vb, Tensor dOut) {}
 
     private final GaussianDiffusion diffusion;
+    private final MinSnrWeighting weighting;
 
     public LearnedSigmaLoss(GaussianDiffusion diffusion) {
+        this(diffusion, MinSnrWeighting.OFF);
+    }
+
+    private LearnedSigmaLoss(GaussianDiffusion diffusion, MinSnrWeighting weighting) {
         this.diffusion = diffusion;
+        this.weighting = weighting;
+    }
+
+    /** This objective with the mse term weighted per timestep ({@link MinSnrWeighting#OFF}: the official one). */
+    public LearnedSigmaLoss withWeighting(MinSnrWeighting w) {
+        return new LearnedSigmaLoss(diffusion, w);
     }
 
     /**
@@ -76,6 +88,7 @@ public final class LearnedSigmaLoss {
             double minLog = f32(diffusion.posteriorLogVarianceClipped(ts)), maxLog = f32(Math.log(diffusion.beta(ts)));
             double dLogvarDv = (maxLog - minLog) / 2; // d log var / d v through frac = (v + 1) / 2
             boolean decoder = ts == 0;
+            double w = weighting.weight(diffusion, ts);
             double sq = 0, bound = 0;
             for (int k = 0; k < n; k++) {
                 int ch = k / plane, p = k % plane;
@@ -84,8 +97,8 @@ public final class LearnedSigmaLoss {
                 double eps = o[iEps], v = o[iVar];
                 double diff = eps - e[iIn];
                 sq += diff * diff;
-                // the batch mean of mse: d / d eps = 2 (eps - noise) / (n B)
-                d[iEps] = (float) (2 * diff / ((double) n * b));
+                // the batch mean of w mse: d / d eps = 2 w (eps - noise) / (n B)
+                d[iEps] = (float) (2 * w * diff / ((double) n * b));
 
                 double frac = (v + 1) / 2;
                 double logvar = frac * maxLog + (1 - frac) * minLog;
@@ -105,7 +118,7 @@ public final class LearnedSigmaLoss {
             }
             mse[s] = sq / n;
             vb[s] = bound / n / LN2;
-            loss += (mse[s] + vb[s]) / b;
+            loss += (w * mse[s] + vb[s]) / b;
         }
         return new Terms(loss, mse, vb, Tensor.of(d, out.shape()));
     }

@@ -196,7 +196,9 @@ public final class TrainingRun {
     private Path loop(int from, Parameters params, double average, DataPosition position, Ema ema) {
         DimbaConfig config = DimbaConfig.load(modelDir().resolve("transformer/config.json"));
         float scaling = VaeConfig.load(modelDir().resolve("vae/config.json")).scalingFactor();
-        EpsilonMseLoss objective = EpsilonMseLoss.dimba();
+        EpsilonMseLoss objective = EpsilonMseLoss.dimba().withWeighting(settings.weighting());
+        // evals score the official, unweighted objective, so eval losses compare across runs whatever they trained on
+        EpsilonMseLoss evalObjective = EpsilonMseLoss.dimba();
         DataOrder order = new DataOrder(data.size(), settings.seed(), position);
         CaptionDropout dropout = new CaptionDropout(settings.captionDropout(), settings.seed());
         Progress progress = new Progress(err, from);
@@ -235,7 +237,7 @@ public final class TrainingRun {
             progress.step(done, settings.steps(), g.loss(), smoothed, g.norm());
             if (settings.evalEvery() > 0 && (done % settings.evalEvery() == 0 || done == settings.steps())) {
                 double e = Evaluation.meanLoss(evalData, settings.batch(), settings.seed(), params, config, scaling, be,
-                        objective, optimizer);
+                        evalObjective, optimizer);
                 eval = eval.after(done, e);
                 EvalLog.append(runDir, done, e);
                 err.printf(java.util.Locale.ROOT, "[dimba4j] train: eval at step %d: loss %.6f (best %.6f at step %d)%n",
