@@ -4,7 +4,7 @@ import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.model.diffusion.BetaSchedule;
 import org.dimba4j.model.diffusion.GaussianDiffusion;
-import org.dimba4j.train.objective.MinSnrWeighting;
+import org.dimba4j.train.objective.SnrWeighting;
 
 /**
  * The denoising loss of the official training (PixArt/IDDPM {@code GaussianDiffusion.training_losses} with
@@ -18,23 +18,23 @@ import org.dimba4j.train.objective.MinSnrWeighting;
  */
 public final class EpsilonMseLoss {
     private final GaussianDiffusion diffusion;
-    private final MinSnrWeighting weighting;
+    private final SnrWeighting weighting;
 
     public EpsilonMseLoss(GaussianDiffusion diffusion) {
-        this(diffusion, MinSnrWeighting.OFF);
+        this(diffusion, SnrWeighting.OFF);
     }
 
-    private EpsilonMseLoss(GaussianDiffusion diffusion, MinSnrWeighting weighting) {
+    private EpsilonMseLoss(GaussianDiffusion diffusion, SnrWeighting weighting) {
         this.diffusion = diffusion;
         this.weighting = weighting;
     }
 
-    /** This loss with each sample's mse weighted by its timestep ({@link MinSnrWeighting#OFF}: the official one). */
-    public EpsilonMseLoss withWeighting(MinSnrWeighting w) {
+    /** This loss with each sample's mse weighted by its timestep ({@link SnrWeighting#OFF}: the official one). */
+    public EpsilonMseLoss withWeighting(SnrWeighting w) {
         return new EpsilonMseLoss(diffusion, w);
     }
 
-    public MinSnrWeighting weighting() {
+    public SnrWeighting weighting() {
         return weighting;
     }
 

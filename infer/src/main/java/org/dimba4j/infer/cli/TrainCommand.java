@@ -73,6 +73,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--snr-gamma", paramLabel = "G", defaultValue = "0", description = "weight each sample's epsilon mse by min(SNR, G) / SNR (Min-SNR-gamma, Hang et al. 2023; 5 in the paper), so the nearly clean timesteps stop dominating the gradient; 0: the official unweighted loss (default: ${DEFAULT-VALUE})")
     double snrGamma;
 
+    @Option(names = "--snr-floor", paramLabel = "F", defaultValue = "0", description = "weight each sample's epsilon mse by at least F / SNR (truncated SNR, Salimans and Ho 2022, with F 1), so the noisiest timesteps, where the layout is decided, count; combines with --snr-gamma as clamp(SNR, F, G) / SNR; 0: none (default: ${DEFAULT-VALUE})")
+    double snrFloor;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "seed of every random draw and of the data order (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -241,7 +244,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .captionDropout(captionDropout).seed(seed).saveEvery(saveEvery).keepLast(keepLast).optimizer(opt)
                     .stage(stage).device(device).betas(betas).eps(eps).emaDecay(emaDecay).evalEvery(evalEvery)
                     .evalData(absolute(evalData)).patience(patience).from(absolute(from)).size(size == null ? 0 : size)
-                    .sampleEvery(sampleEvery).samplePrompts(absolute(samplePrompts)).snrGamma(snrGamma)
+                    .sampleEvery(sampleEvery).samplePrompts(absolute(samplePrompts)).snrGamma(snrGamma).snrFloor(snrFloor)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

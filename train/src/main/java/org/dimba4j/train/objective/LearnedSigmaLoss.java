@@ -19,7 +19,7 @@ import org.dimba4j.model.diffusion.GaussianDiffusion;
  *       from the <em>detached</em> epsilon (so vb trains only the variance channels) and p's log variance is the
  *       learned one; at t = 0 it is the discretized Gaussian decoder NLL of x0 instead.
  * </ul>
- * {@code loss = mean over the batch of (mse + vb)}; with a {@link MinSnrWeighting} (not official, off unless asked for)
+ * {@code loss = mean over the batch of (mse + vb)}; with a {@link SnrWeighting} (not official, off unless asked for)
  * it is {@code mean of (w_t mse + vb)}, the reported mse staying unweighted. The official arrays are float64 and are rounded to f32 when
  * extracted ({@code _extract_into_tensor}); this rounds them the same way and computes everything after in double.
  */
@@ -30,19 +30,19 @@ public final class LearnedSigmaLoss {
     public record Terms(double loss, double[] mse, double[] vb, Tensor dOut) {}
 
     private final GaussianDiffusion diffusion;
-    private final MinSnrWeighting weighting;
+    private final SnrWeighting weighting;
 
     public LearnedSigmaLoss(GaussianDiffusion diffusion) {
-        this(diffusion, MinSnrWeighting.OFF);
+        this(diffusion, SnrWeighting.OFF);
     }
 
-    private LearnedSigmaLoss(GaussianDiffusion diffusion, MinSnrWeighting weighting) {
+    private LearnedSigmaLoss(GaussianDiffusion diffusion, SnrWeighting weighting) {
         this.diffusion = diffusion;
         this.weighting = weighting;
     }
 
-    /** This objective with the mse term weighted per timestep ({@link MinSnrWeighting#OFF}: the official one). */
-    public LearnedSigmaLoss withWeighting(MinSnrWeighting w) {
+    /** This objective with the mse term weighted per timestep ({@link SnrWeighting#OFF}: the official one). */
+    public LearnedSigmaLoss withWeighting(SnrWeighting w) {
         return new LearnedSigmaLoss(diffusion, w);
     }
 

@@ -47,14 +47,16 @@ import org.dimba4j.train.optim.Optimizers;
  *                      ({@code --sample-every}), 0 for none
  * @param samplePrompts the file of the sample prompts, one a line ({@code --sample-prompts}), null for the official
  *                      validation prompts
- * @param snrGamma      min-SNR-gamma weighting of the epsilon mse ({@code --snr-gamma},
- *                      {@link org.dimba4j.train.objective.MinSnrWeighting}), 0 for the official unweighted loss
+ * @param snrGamma      the cap of the SNR weighting of the epsilon mse, min-SNR-gamma ({@code --snr-gamma},
+ *                      {@link org.dimba4j.train.objective.SnrWeighting}), 0 for none
+ * @param snrFloor      its floor, truncated SNR ({@code --snr-floor}), 0 for none; both 0: the official unweighted loss
  */
 public record RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps,
                           double weightDecay, double maxGradNorm, double captionDropout, long seed, int saveEvery,
                           int keepLast, String optimizer, String stage, String device, List<Double> betas,
                           List<Double> eps, double emaDecay, int evalEvery, String evalData, int patience,
-                          String from, int size, int sampleEvery, String samplePrompts, double snrGamma) {
+                          String from, int size, int sampleEvery, String samplePrompts, double snrGamma,
+                          double snrFloor) {
     public static final String FILE = "train.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -89,7 +91,7 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
         }
         if (sampleEvery < 0) throw new IllegalArgumentException("sample-every must be >= 0 (0: no samples), not " + sampleEvery);
         if (sampleEvery == 0 && samplePrompts != null) throw new IllegalArgumentException("--sample-prompts needs --sample-every N");
-        new org.dimba4j.train.objective.MinSnrWeighting(snrGamma); // fails here, naming the value, when negative or not finite
+        new org.dimba4j.train.objective.SnrWeighting(snrGamma, snrFloor); // fails here, naming the bad value
         betas = finite("betas", betas);
         eps = finite("eps", eps);
         if (betas != null) {
@@ -144,9 +146,9 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
         return toBuilder().steps(newSteps).build();
     }
 
-    /** The weighting of the training loss's mse term ({@link org.dimba4j.train.objective.MinSnrWeighting#OFF}: official). */
-    public org.dimba4j.train.objective.MinSnrWeighting weighting() {
-        return new org.dimba4j.train.objective.MinSnrWeighting(snrGamma);
+    /** The weighting of the training loss's mse term ({@link org.dimba4j.train.objective.SnrWeighting#OFF}: official). */
+    public org.dimba4j.train.objective.SnrWeighting weighting() {
+        return new org.dimba4j.train.objective.SnrWeighting(snrGamma, snrFloor);
     }
 
     /** The learning rate of update {@code step} (0-based): the official constant schedule with linear warm-up. */
@@ -192,6 +194,7 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
             if (n.has("sampleEvery")) b.sampleEvery(num(n, "sampleEvery", f).intValue());
             if (n.hasNonNull("samplePrompts")) b.samplePrompts(text(n, "samplePrompts", f));
             if (n.has("snrGamma")) b.snrGamma(num(n, "snrGamma", f).doubleValue());
+            if (n.has("snrFloor")) b.snrFloor(num(n, "snrFloor", f).doubleValue());
             return b.build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);

@@ -12,7 +12,7 @@ import java.util.List;
 public final class RunSettingsBuilder {
     private String model, data, optimizer = "came", stage = "pretrain", device = "auto", evalData, from, samplePrompts;
     private int steps = 1000, batch = 16, warmupSteps = 1000, saveEvery = 500, keepLast, evalEvery, patience, size, sampleEvery;
-    private double lr = 2e-5, weightDecay, maxGradNorm = 0.05, captionDropout = 0.1, emaDecay, snrGamma;
+    private double lr = 2e-5, weightDecay, maxGradNorm = 0.05, captionDropout = 0.1, emaDecay, snrGamma, snrFloor;
     private long seed;
     private List<Double> betas, eps;
 
@@ -45,6 +45,7 @@ public final class RunSettingsBuilder {
         sampleEvery = s.sampleEvery();
         samplePrompts = s.samplePrompts();
         snrGamma = s.snrGamma();
+        snrFloor = s.snrFloor();
     }
 
     public RunSettingsBuilder model(String v) { model = v; return this; }
@@ -80,13 +81,15 @@ public final class RunSettingsBuilder {
     /** The sample prompts' file, one a line; null for the official validation prompts. */
     public RunSettingsBuilder samplePrompts(String v) { samplePrompts = v; return this; }
 
-    /** Min-SNR-gamma weighting of the mse term; 0 (the default) for the official unweighted loss. */
+    /** The cap of the mse's SNR weighting (Min-SNR-gamma); 0 (the default) for none. */
     public RunSettingsBuilder snrGamma(double v) { snrGamma = v; return this; }
+    /** The floor of the mse's SNR weighting (truncated SNR); 0 (the default) for none. */
+    public RunSettingsBuilder snrFloor(double v) { snrFloor = v; return this; }
 
     public RunSettings build() {
         if (model == null || data == null) throw new IllegalArgumentException("a run needs a model folder and data");
         return new RunSettings(model, data, steps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout, seed,
                 saveEvery, keepLast, optimizer, stage, device, betas, eps, emaDecay, evalEvery, evalData, patience, from,
-                size, sampleEvery, samplePrompts, snrGamma);
+                size, sampleEvery, samplePrompts, snrGamma, snrFloor);
     }
 }

@@ -19,20 +19,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code train_text_to_image.py}: {@code min(snr, gamma) / snr}), the weighted learned-sigma head against finite
  * differences of its own value, and "off" as the official objective to the bit.
  */
-class MinSnrWeightingTest {
+class SnrWeightingTest {
     static final GaussianDiffusion LINEAR = GaussianDiffusion.of(BetaSchedule.linear(1000));
     static final int B = 4, C = 2, H = 3, W = 3;
 
     @Test
     void weightIsMinSnrGammaOverSnrAndOneWhereTheSnrIsBelowGamma() {
-        MinSnrWeighting w = new MinSnrWeighting(5);
+        SnrWeighting w = SnrWeighting.minSnr(5);
         int below = 0;
         for (int t = 0; t < 1000; t++) {
             double abar = LINEAR.alphaCumprod(t), snr = abar / (1 - abar);
             double expected = snr < 5 ? 1 : 5 / snr;
             assertEquals(expected, w.weight(LINEAR, t), 1e-15, "t = " + t);
             if (snr < 5) below++;
-            assertEquals(1.0, MinSnrWeighting.OFF.weight(LINEAR, t), "off: every weight is exactly 1");
+            assertEquals(1.0, SnrWeighting.OFF.weight(LINEAR, t), "off: every weight is exactly 1");
         }
         // the linear schedule's SNR crosses 5 near t = 120: the clean eighth of the schedule is weighted down
         assertTrue(below > 850 && below < 900, below + " timesteps with SNR below 5");
@@ -41,11 +41,28 @@ class MinSnrWeightingTest {
     }
 
     @Test
+    void floorRaisesTheNoisyEndToFloorOverSnrAndClampsWithGamma() {
+        SnrWeighting floor = new SnrWeighting(0, 0.05), both = new SnrWeighting(5, 0.05);
+        for (int t = 0; t < 1000; t++) {
+            double abar = LINEAR.alphaCumprod(t), snr = abar / (1 - abar);
+            assertEquals(Math.max(snr, 0.05) / snr, floor.weight(LINEAR, t), 1e-12, "floor, t = " + t);
+            assertEquals(Math.max(Math.min(snr, 5), 0.05) / snr, both.weight(LINEAR, t), 1e-12, "clamp, t = " + t);
+        }
+        // at t = 999 (SNR 4e-5) the floor weighs the epsilon mse by ~1250: an x0 error counts 0.05, not 4e-5
+        assertTrue(floor.weight(LINEAR, 999) > 1000 && floor.weight(LINEAR, 999) < 1500, "" + floor.weight(LINEAR, 999));
+        assertEquals(1.0, floor.weight(LINEAR, 300), "SNR above the floor: weight 1");
+    }
+
+    @Test
     void refusesNegativeAndNonFiniteGamma() {
         for (double g : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MinSnrWeighting(g));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SnrWeighting.minSnr(g));
             assertTrue(e.getMessage().contains("gamma"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> new SnrWeighting(0, g));
+            assertTrue(e.getMessage().contains("floor"), e.getMessage());
         }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SnrWeighting(1, 2));
+        assertTrue(e.getMessage().contains("floor 2.0 is above"), e.getMessage());
     }
 
     @Test
@@ -55,7 +72,7 @@ class MinSnrWeightingTest {
         Tensor x0 = gaussian(r, 1.5, B, C, H, W), noise = gaussian(r, 1, B, C, H, W), out = gaussian(r, 0.7, B, 2 * C, H, W);
         Tensor xt = qSample(x0, noise, t);
         LearnedSigmaLoss.Terms a = LearnedSigmaLoss.dimba().evaluate(out, x0, xt, noise, t);
-        LearnedSigmaLoss.Terms b = LearnedSigmaLoss.dimba().withWeighting(MinSnrWeighting.OFF).evaluate(out, x0, xt, noise, t);
+        LearnedSigmaLoss.Terms b = LearnedSigmaLoss.dimba().withWeighting(SnrWeighting.OFF).evaluate(out, x0, xt, noise, t);
         assertEquals(a.loss(), b.loss());
         assertArrayEquals(a.dOut().toFloatArray(), b.dOut().toFloatArray());
     }
@@ -64,7 +81,7 @@ class MinSnrWeightingTest {
     void weightedHeadIsTheWeightedMseMeanPlusVbAndItsDerivativeMatchesFiniteDifferences() {
         Random r = new Random(11);
         int[] t = {0, 60, 300, 999};
-        MinSnrWeighting weighting = new MinSnrWeighting(5);
+        SnrWeighting weighting = new SnrWeighting(5, 0.05);
         LearnedSigmaLoss head = LearnedSigmaLoss.dimba().withWeighting(weighting);
         Tensor x0 = gaussian(r, 1.5, B, C, H, W), noise = gaussian(r, 1, B, C, H, W);
         float[] out = gaussian(r, 0.7, B, 2 * C, H, W).toFloatArray();
@@ -95,7 +112,7 @@ class MinSnrWeightingTest {
     void weightedEpsilonMseOnTheBackendIsTheWeightedBatchMean() {
         Random r = new Random(17);
         int[] t = {0, 60, 300, 999};
-        MinSnrWeighting weighting = new MinSnrWeighting(5);
+        SnrWeighting weighting = SnrWeighting.minSnr(5);
         Tensor noise = gaussian(r, 1, B, C, H, W), out = gaussian(r, 1, B, C, H, W);
         CpuBackend be = new CpuBackend();
         double got = be.download(EpsilonMseLoss.dimba().withWeighting(weighting).mse(be, out, noise, t)).getFlat(0);
@@ -114,7 +131,7 @@ class MinSnrWeightingTest {
 
     /** The loss, or without vb the batch mean of the weighted mse terms alone. */
     private static double value(LearnedSigmaLoss head, float[] out, Tensor x0, Tensor xt, Tensor noise, int[] t, boolean withVb,
-                                MinSnrWeighting w) {
+                                SnrWeighting w) {
         LearnedSigmaLoss.Terms terms = head.evaluate(Tensor.of(out, B, 2 * C, H, W), x0, xt, noise, t);
         if (withVb) return terms.loss();
         double m = 0;

@@ -14,15 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --snr-gamma}: stored in train.json, changes the updates, resumes bit for bit; older runs read as off. */
-class MinSnrRunTest {
+class SnrWeightingRunTest {
     private static RunSettings weighted(int steps) {
-        return RunFixtures.settings(steps).toBuilder().snrGamma(5).build();
+        return RunFixtures.settings(steps).toBuilder().snrGamma(5).snrFloor(0.05).build();
     }
 
     @Test
     void weightedRunDiffersFromTheOfficialOneAndResumesBitForBit(@TempDir Path tmp) throws Exception {
         // the premise: an update that counts (lr > 0 after the warm-up's first step) draws a nearly clean timestep
-        var weighting = new org.dimba4j.train.objective.MinSnrWeighting(5);
+        var weighting = org.dimba4j.train.objective.SnrWeighting.minSnr(5);
         var diffusion = org.dimba4j.model.diffusion.GaussianDiffusion.of(org.dimba4j.model.diffusion.BetaSchedule.linear(1000));
         int steps = 0;
         for (int step = 1; step < 16 && steps == 0; step++) {
@@ -37,6 +37,7 @@ class MinSnrRunTest {
         RunFixtures.run(weighted(steps), straight, RunFixtures.quiet()).start();
         assertEquals(weighted(steps), RunSettings.read(straight));
         assertEquals(5.0, RunSettings.read(straight).snrGamma());
+        assertEquals(0.05, RunSettings.read(straight).snrFloor());
         assertFalse(Arrays.equals(RunFixtures.weights(official.resolve(last)),
                 RunFixtures.weights(straight.resolve(last))), "the weighting changes the updates");
 
@@ -51,9 +52,10 @@ class MinSnrRunTest {
         Path run = tmp.resolve("run");
         RunFixtures.settings(1).write(run);
         String json = Files.readString(run.resolve(RunSettings.FILE));
-        Files.writeString(run.resolve(RunSettings.FILE), json.replaceAll("(?m)^\\s*\"snrGamma\" : [^,\\n]*,?\\n", ""));
-        assertFalse(Files.readString(run.resolve(RunSettings.FILE)).contains("snrGamma"));
+        Files.writeString(run.resolve(RunSettings.FILE), json.replaceAll("(?m)^\\s*\"snr(Gamma|Floor)\" : [^,\\n]*,?\\n", ""));
+        assertFalse(Files.readString(run.resolve(RunSettings.FILE)).contains("snr"));
         assertEquals(0.0, RunSettings.read(run).snrGamma());
+        assertEquals(0.0, RunSettings.read(run).snrFloor());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RunFixtures.settings(1).toBuilder().snrGamma(-5).build());
         assertTrue(e.getMessage().contains("gamma") && e.getMessage().contains("-5"), e.getMessage());
