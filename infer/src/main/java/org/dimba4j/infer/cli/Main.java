@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 GridCommand.class,
                 DatasetCommand.class,
                 EvalCommand.class,
+                LossProfileCommand.class,
         })
 public final class Main implements Runnable {
 
