@@ -108,7 +108,8 @@ class LearnedSigmaLossTest {
         return (s * C + ch) * plane + i % plane;
     }
 
-    private static Tensor qSample(LearnedSigmaLoss head, Tensor x0, Tensor noise, int[] t) {
+    /** q_sample on the linear schedule, per sample's timestep ({@code head} is not used). */
+    static Tensor qSample(LearnedSigmaLoss head, Tensor x0, Tensor noise, int[] t) {
         float[] x = x0.toFloatArray(), n = noise.toFloatArray(), z = new float[x.length];
         int per = C * H * W;
         for (int i = 0; i < x.length; i++) {
@@ -119,7 +120,7 @@ class LearnedSigmaLossTest {
         return Tensor.of(z, x0.shape());
     }
 
-    private static Tensor gaussian(Random r, double scale, int... shape) {
+    static Tensor gaussian(Random r, double scale, int... shape) {
         int n = 1;
         for (int s : shape) n *= s;
         float[] f = new float[n];

@@ -140,20 +140,10 @@ class SnrWeightingTest {
     }
 
     private static Tensor qSample(Tensor x0, Tensor noise, int[] t) {
-        float[] x = x0.toFloatArray(), n = noise.toFloatArray(), z = new float[x.length];
-        int per = C * H * W;
-        for (int i = 0; i < x.length; i++) {
-            double abar = LINEAR.alphaCumprod(t[i / per]);
-            z[i] = (float) (Math.sqrt(abar) * x[i] + Math.sqrt(1 - abar) * n[i]);
-        }
-        return Tensor.of(z, x0.shape());
+        return LearnedSigmaLossTest.qSample(null, x0, noise, t);
     }
 
     private static Tensor gaussian(Random r, double scale, int... shape) {
-        int n = 1;
-        for (int s : shape) n *= s;
-        float[] f = new float[n];
-        for (int i = 0; i < n; i++) f[i] = (float) (scale * r.nextGaussian());
-        return Tensor.of(f, shape);
+        return LearnedSigmaLossTest.gaussian(r, scale, shape);
     }
 }
