@@ -53,11 +53,11 @@ public final class LossProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (examples < 2) throw new CommandLine.ParameterException(spec.commandLine(), "--examples must be at least 2, not " + examples);
-        if (batch < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1, not " + batch);
         int[] ts = timesteps == null ? LossProfile.DEFAULT_TIMESTEPS : timesteps.stream().mapToInt(Integer::intValue).toArray();
-        for (int t : ts) {
-            if (t < 0 || t > 999) throw new CommandLine.ParameterException(spec.commandLine(), "--timesteps " + t + ": outside 0..999");
+        try {
+            LossProfile.checkArguments(ts, examples, batch); // before the model and the data are opened
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Path dir = model != null ? model : ModelHome.defaultModel();
         if (!Files.isDirectory(dir.resolve("transformer"))) {

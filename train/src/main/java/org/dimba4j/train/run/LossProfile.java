@@ -14,6 +14,7 @@ import org.dimba4j.train.data.TrainingData;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,7 +43,23 @@ public final class LossProfile {
         }
     }
 
+    /** The training schedule's length: the linear schedule over 1000 steps. */
+    private static final int TIMESTEPS = 1000;
+
     private LossProfile() {}
+
+    /**
+     * The checks of {@link #measure} that need no data, for a caller to run before it opens any: at least 2 examples
+     * (the data-mean predictor needs a mean), a batch of at least 1, and timesteps on the 1000-step schedule.
+     */
+    public static void checkArguments(int[] timesteps, int examples, int batch) {
+        if (examples < 2) throw new IllegalArgumentException("--examples must be at least 2, not " + examples);
+        if (batch < 1) throw new IllegalArgumentException("--batch must be at least 1, not " + batch);
+        if (timesteps.length == 0) throw new IllegalArgumentException("--timesteps: no timesteps to profile");
+        for (int t : timesteps) {
+            if (t < 0 || t >= TIMESTEPS) throw new IllegalArgumentException("--timesteps " + t + ": outside 0.." + (TIMESTEPS - 1));
+        }
+    }
 
     /**
      * The profile of {@code modelDir}'s transformer (its VAE's scaling factor scales the latents) on the first
@@ -50,17 +67,12 @@ public final class LossProfile {
      */
     public static List<Row> measure(Path modelDir, TrainingData data, Backend be, int[] timesteps, int examples, int batch,
                                     long seed) {
-        if (examples < 2) throw new IllegalArgumentException("a loss profile needs at least 2 examples, not " + examples);
+        checkArguments(timesteps, examples, batch);
         if (examples > data.size()) {
             throw new IllegalArgumentException(data.description() + " has " + data.size() + " examples, fewer than the "
                     + examples + " asked for");
         }
-        if (batch < 1) throw new IllegalArgumentException("batch must be at least 1, not " + batch);
-        if (timesteps.length == 0) throw new IllegalArgumentException("no timesteps to profile");
-        GaussianDiffusion diffusion = GaussianDiffusion.of(BetaSchedule.linear(1000));
-        for (int t : timesteps) {
-            if (t < 0 || t >= diffusion.numTimesteps()) throw new IllegalArgumentException("timestep " + t + " outside 0..999");
-        }
+        GaussianDiffusion diffusion = GaussianDiffusion.of(BetaSchedule.linear(TIMESTEPS));
         DimbaConfig config = DimbaConfig.load(modelDir.resolve("transformer/config.json"));
         float scaling = VaeConfig.load(modelDir.resolve("vae/config.json")).scalingFactor();
         EpsilonMseLoss objective = EpsilonMseLoss.dimba();
@@ -85,14 +97,14 @@ public final class LossProfile {
                 Tensor mask = be.upload(b.mask());
                 for (int j = 0; j < timesteps.length; j++) {
                     int[] t = new int[size];
-                    java.util.Arrays.fill(t, timesteps[j]);
+                    Arrays.fill(t, timesteps[j]);
                     Tensor xt = objective.qSample(be, x0d, t, noise);
                     Tensor out = model.forward(xt, be.upload(EpsilonMseLoss.timesteps(t)), y, mask);
                     sum[j] += (double) be.download(objective.mse(be, out, noise)).getFlat(0) * size;
                 }
             }
         }
-        double variance = varianceAboutMean(latents, examples, per);
+        double variance = varianceAboutMean(latents, per);
         List<Row> rows = new ArrayList<>();
         for (int j = 0; j < timesteps.length; j++) {
             double abar = diffusion.alphaCumprod(timesteps[j]), snr = abar / (1 - abar);
@@ -102,7 +114,8 @@ public final class LossProfile {
     }
 
     /** Mean over examples and elements of (x0 - mu)^2, mu the per-element mean of {@code x} [examples][per]. */
-    static double varianceAboutMean(float[] x, int examples, int per) {
+    static double varianceAboutMean(float[] x, int per) {
+        int examples = x.length / per;
         double[] mu = new double[per];
         for (int i = 0; i < x.length; i++) mu[i % per] += x[i];
         for (int i = 0; i < per; i++) mu[i] /= examples;
