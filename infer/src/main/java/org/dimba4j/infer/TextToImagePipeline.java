@@ -133,6 +133,19 @@ public final class TextToImagePipeline implements AutoCloseable {
      * text encoder and VAE ({@code dimba train --sample-every}).
      */
     public Result generate(GenerationRequest req, Listener listener, CancellationToken cancel, Dimba transformer) {
+        return generate(req, listener, cancel, transformer, textEncoder);
+    }
+
+    /**
+     * As above with another text encoder of the same config too: a run's jointly trained one
+     * ({@code dimba train --train-text-encoder --sample-every}).
+     */
+    public Result generate(GenerationRequest req, Listener listener, CancellationToken cancel, Dimba transformer,
+                           T5Encoder textEncoder) {
+        if (!textEncoder.config().equals(this.textEncoder.config())) {
+            throw new IllegalArgumentException("the text encoder's config " + textEncoder.config() + " is not the pipeline's "
+                    + this.textEncoder.config());
+        }
         if (!transformer.config().equals(config())) {
             throw new IllegalArgumentException("the transformer's config " + transformer.config() + " is not the pipeline's " + config());
         }

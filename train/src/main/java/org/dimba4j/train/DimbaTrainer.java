@@ -9,6 +9,7 @@ import org.dimba4j.train.autograd.Gradients;
 import org.dimba4j.train.autograd.TapeBackend;
 import org.dimba4j.train.objective.LearnedSigmaLoss;
 import org.dimba4j.train.optim.Optimizer;
+import org.dimba4j.train.text.TrainedTextEncoder;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -77,8 +78,26 @@ public final class DimbaTrainer {
      * @param mask  caption mask [B, L] or null
      */
     public Step gradients(Tensor x0, int[] t, Tensor noise, Tensor y, Tensor mask) {
+        return gradients(x0, t, noise, tape -> y, mask);
+    }
+
+    /**
+     * {@link #gradients(Tensor, int[], Tensor, Tensor, Tensor)} with the captions given as token ids [B, L], encoded on
+     * the tape by {@code textEncoder} over the parameters' {@code text_encoder.*} tensors, which then get gradients
+     * too; {@code drops} (or null) are the samples whose features the null caption {@code y_embedder.y_embedding}
+     * replaces (caption dropout).
+     */
+    public Step gradients(Tensor x0, int[] t, Tensor noise, TrainedTextEncoder textEncoder, Tensor inputIds, Tensor mask,
+                          boolean[] drops) {
+        return gradients(x0, t, noise, tape -> textEncoder.encode(tape, parameters, inputIds, mask, drops,
+                parameters.get("y_embedder.y_embedding")), mask);
+    }
+
+    private Step gradients(Tensor x0, int[] t, Tensor noise, java.util.function.Function<TapeBackend, Tensor> captions,
+                           Tensor mask) {
         TapeBackend tape = new TapeBackend(be);
         for (String name : trainable()) tape.watch(parameters.get(name));
+        Tensor y = captions.apply(tape);
         Dimba model = model(tape);
         Tensor eps = be.upload(noise);
         Tensor xt = loss.qSample(be, be.upload(x0), t, eps);
@@ -117,7 +136,7 @@ public final class DimbaTrainer {
 
     /** The model at the current parameters on {@code tape}, its blocks checkpointed if {@link #withGradCheckpointing}. */
     public Dimba model(TapeBackend tape) {
-        Dimba model = Dimba.of(config, parameters, tape);
+        Dimba model = Dimba.of(config, TrainedTextEncoder.transformerOf(parameters), tape);
         return gradCheckpointing ? model.withBlockRunner((name, be, block, in) -> tape.checkpoint(name, block::apply, in)) : model;
     }
 

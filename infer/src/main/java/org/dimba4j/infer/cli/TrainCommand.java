@@ -76,6 +76,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--snr-floor", paramLabel = "F", defaultValue = "0", description = "weight each sample's epsilon mse by at least F / SNR (truncated SNR, Salimans and Ho 2022, with F 1), so the noisiest timesteps, where the layout is decided, count; combines with --snr-gamma as clamp(SNR, F, G) / SNR; 0: none (default: ${DEFAULT-VALUE})")
     double snrFloor;
 
+    @Option(names = "--train-text-encoder", description = "train the model folder's T5 text encoder jointly with the denoiser, through the diffusion loss (the official recipe keeps T5 frozen on cached features; for encoders that were never pre-trained); the data must hold token ids (a cache made by this version, or an imagefolder); checkpoints then carry text_encoder/ (and text_encoder_ema/) with the trained weights")
+    boolean trainTextEncoder;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "seed of every random draw and of the data order (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -245,7 +248,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .stage(stage).device(device).betas(betas).eps(eps).emaDecay(emaDecay).evalEvery(evalEvery)
                     .evalData(absolute(evalData)).patience(patience).from(absolute(from)).size(size == null ? 0 : size)
                     .sampleEvery(sampleEvery).samplePrompts(absolute(samplePrompts)).snrGamma(snrGamma).snrFloor(snrFloor)
-                    .build();
+                    .trainTextEncoder(trainTextEncoder).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -11,7 +11,10 @@ import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.model.dimba.Dimba;
 import org.dimba4j.model.dimba.DimbaConfig;
+import org.dimba4j.model.t5.T5Config;
+import org.dimba4j.model.t5.T5Encoder;
 import org.dimba4j.train.run.SampleHook;
+import org.dimba4j.train.text.TrainedTextEncoder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,8 +69,14 @@ final class TrainingSamples implements SampleHook, AutoCloseable {
         GenerationRequest req = GenerationRequest.builder(prompts.getFirst()).prompts(prompts).seed(seed).build();
         int side = pipeline.defaultImageSize();
         req = req.withSize(side, side);
-        Tensor images = pipeline.generate(req, TextToImagePipeline.Listener.NONE, new CancellationToken(),
-                Dimba.of(config, weights, be)).images();
+        // a run that trains the text encoder samples with its current one, else with the folder's
+        T5Encoder text = TrainedTextEncoder.presentIn(weights)
+                ? T5Encoder.of(T5Config.read(modelDir.resolve("text_encoder/config.json")), TrainedTextEncoder.weightsOf(weights), be)
+                : null;
+        Dimba transformer = Dimba.of(config, TrainedTextEncoder.transformerOf(weights), be);
+        Tensor images = (text == null
+                ? pipeline.generate(req, TextToImagePipeline.Listener.NONE, new CancellationToken(), transformer)
+                : pipeline.generate(req, TextToImagePipeline.Listener.NONE, new CancellationToken(), transformer, text)).images();
         Png.write(png, ImageTensors.toImage(grid(images)), Map.of("dimba4j.samples", "step " + step + ", seed " + seed
                 + ", prompts (row by row): " + String.join(" | ", prompts)));
     }

@@ -28,9 +28,18 @@ final class T5Checkpoint implements AutoCloseable {
      * other files too), else whatever single checkpoint {@link Checkpoints#open} finds (e.g. pytorch_model.bin).
      */
     static T5Checkpoint open(Path dir) {
+        return new T5Checkpoint(dir, Checkpoints.open(weightsPath(dir)));
+    }
+
+    /** What {@link #open} opens in {@code dir}. */
+    static Path weightsPath(Path dir) {
         Path index = dir.resolve("model.safetensors.index.json"), single = dir.resolve("model.safetensors");
-        Path target = Files.isRegularFile(index) ? index : Files.isRegularFile(single) ? single : dir;
-        return new T5Checkpoint(dir, Checkpoints.open(target));
+        return Files.isRegularFile(index) ? index : Files.isRegularFile(single) ? single : dir;
+    }
+
+    /** Tensors already in memory (a training run's parameters), under the same key names as a folder's. */
+    static T5Checkpoint of(TensorSource source) {
+        return new T5Checkpoint(Path.of(source.description()), source);
     }
 
     boolean contains(String key) {

@@ -1,5 +1,6 @@
 package org.dimba4j.model.t5;
 
+import org.dimba4j.io.TensorSource;
 import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Shape;
 import org.dimba4j.kernels.Tensor;
@@ -25,11 +26,14 @@ public final class T5Encoder implements AutoCloseable {
     private final List<T5Block> blocks;
     private final Tensor finalLayerNorm;
     private final T5Checkpoint checkpoint;
+    /** Whether the position bias is gathered on the backend (weights given in memory: they may be trained). */
+    private final boolean biasOnBackend;
 
-    private T5Encoder(T5Config config, Backend backend, T5Checkpoint ckpt) {
+    private T5Encoder(T5Config config, Backend backend, T5Checkpoint ckpt, boolean biasOnBackend) {
         this.config = config;
         this.backend = backend;
         this.checkpoint = ckpt;
+        this.biasOnBackend = biasOnBackend;
         int d = config.dModel(), inner = config.innerDim(), ff = config.dFf(), h = config.numHeads();
         // recent transformers saves the tied embedding once as shared.weight; older folders also hold encoder.embed_tokens
         String embedKey = ckpt.contains("shared.weight") || !ckpt.contains(PREFIX + "embed_tokens.weight")
@@ -62,11 +66,20 @@ public final class T5Encoder implements AutoCloseable {
         T5Config config = T5Config.read(cfg);
         T5Checkpoint ckpt = T5Checkpoint.open(dir);
         try {
-            return new T5Encoder(config, backend, ckpt);
+            return new T5Encoder(config, backend, ckpt, false);
         } catch (RuntimeException e) {
             ckpt.close();
             throw e;
         }
+    }
+
+    /**
+     * An encoder over tensors in memory under a folder's key names ({@code shared.weight}, {@code encoder.block.0...}),
+     * e.g. a training run's parameters on a tape backend. Every weight, the relative position bias included, is used
+     * through {@code backend} ops, so a tape records all of them; the outputs are the same numbers as {@link #load}'s.
+     */
+    public static T5Encoder of(T5Config config, TensorSource weights, Backend backend) {
+        return new T5Encoder(config, backend, T5Checkpoint.of(weights), true);
     }
 
     public T5Config config() {
@@ -98,7 +111,7 @@ public final class T5Encoder implements AutoCloseable {
         }
         Backend be = backend;
         Tensor h = be.embedding(embedTokens, inputIds);
-        Tensor bias = be.upload(relativeAttentionBias.forward(len));
+        Tensor bias = biasOnBackend ? relativeAttentionBias.forward(be, len) : be.upload(relativeAttentionBias.forward(len));
         Tensor fullyMaskedRows = T5Attention.fullyMaskedRows(be, attentionMask);
         for (T5Block block : blocks) h = block.forward(be, h, attentionMask, bias, fullyMaskedRows);
         return be.rmsNorm(h, finalLayerNorm, config.layerNormEpsilon());

@@ -3,6 +3,8 @@ package org.dimba4j.model.t5;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.dimba4j.io.Checkpoints;
+import org.dimba4j.io.TensorSource;
 import org.dimba4j.io.safetensors.SafetensorsWriter;
 import org.dimba4j.kernels.Tensor;
 
@@ -21,6 +23,11 @@ public final class T5EncoderFolder {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private T5EncoderFolder() {}
+
+    /** The weights of an encoder folder, found as {@link T5Encoder#load} finds them (index, single file or checkpoint). */
+    public static TensorSource openWeights(Path dir) {
+        return Checkpoints.open(T5Checkpoint.weightsPath(dir));
+    }
 
     public static void write(Path dir, T5Config c, Map<String, Tensor> weights, Map<String, String> metadata) {
         try {

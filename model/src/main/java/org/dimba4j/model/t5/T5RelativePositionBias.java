@@ -1,5 +1,6 @@
 package org.dimba4j.model.t5;
 
+import org.dimba4j.kernels.Backend;
 import org.dimba4j.kernels.Tensor;
 
 /**
@@ -11,13 +12,15 @@ import org.dimba4j.kernels.Tensor;
 public final class T5RelativePositionBias {
     private final int numBuckets;
     private final int maxDistance;
-    private final float[] table; // relative_attention_bias.weight [num_buckets, H], widened once (it is tiny)
+    private final Tensor weight; // relative_attention_bias.weight [num_buckets, H], as given
+    private final float[] table; // the same, widened once (it is tiny)
     private final int heads;
 
     public T5RelativePositionBias(Tensor relativeAttentionBias, int maxDistance) {
         this.numBuckets = relativeAttentionBias.dim(0);
         this.heads = relativeAttentionBias.dim(1);
         this.maxDistance = maxDistance;
+        this.weight = relativeAttentionBias;
         this.table = relativeAttentionBias.toFloatArray();
     }
 
@@ -53,6 +56,20 @@ public final class T5RelativePositionBias {
             }
         }
         return Tensor.of(out, heads, length, length);
+    }
+
+    /**
+     * The same bias [H, L, L] gathered on {@code be} from the table as given ({@code embedding} of each (i, j)'s
+     * bucket, then heads first): the same numbers as {@link #forward(int)}, and on a training tape the table gets its
+     * gradient through the gather.
+     */
+    public Tensor forward(Backend be, int length) {
+        long[] buckets = new long[length * length];
+        for (int i = 0; i < length; i++) {
+            for (int j = 0; j < length; j++) buckets[i * length + j] = bucket(j - i, numBuckets, maxDistance);
+        }
+        Tensor rows = be.embedding(weight, be.upload(Tensor.ofLongs(buckets, length * length)));
+        return be.permute(rows.reshape(length, length, heads), 2, 0, 1);
     }
 
     public int heads() {

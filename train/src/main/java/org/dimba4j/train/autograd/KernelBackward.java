@@ -17,6 +17,7 @@ final class KernelBackward {
         sink.add(q, g.dq());
         sink.add(k, g.dk());
         sink.add(v, g.dv());
+        if (sink.wants(bias)) sink.add(bias, AttentionBiasGradient.of(be, q, k, v, heads, scale, keyMask, bias, dy));
     }
 
     static void layerNorm(Backend be, Tensor x, Tensor weight, Tensor bias, float eps, Tensor dy, GradientSink sink) {

@@ -147,10 +147,10 @@ public final class TapeBackend implements Backend {
 
     @Override
     public Tensor attention(Tensor q, Tensor k, Tensor v, int heads, float scale, Tensor keyMask, Tensor bias) {
-        refuse("attention (key mask and bias are constants)", keyMask, bias);
+        refuse("attention (the key mask is a constant)", keyMask);
         Tensor out = inner.attention(q, k, v, heads, scale, keyMask, bias);
         return record("attention", out,
-                (dy, s) -> KernelBackward.attention(inner, q, k, v, heads, scale, keyMask, bias, out, dy, s), q, k, v);
+                (dy, s) -> KernelBackward.attention(inner, q, k, v, heads, scale, keyMask, bias, out, dy, s), q, k, v, bias);
     }
 
     @Override

@@ -28,6 +28,8 @@ public final class CachedTrainingData implements TrainingData {
     private final SafetensorsFile[] shards;
     /** Example k lives in row rowOf[k] of shards[fileOf[k]]. */
     private final int[] fileOf, rowOf;
+    /** Whether every shard holds the captions' token ids (caches written before they were added do not). */
+    private final boolean hasInputIds;
 
     /**
      * {@code parts}: the one index of an unsharded cache, or the N part indexes of {@code dimba cache --shard i/N}
@@ -52,7 +54,7 @@ public final class CachedTrainingData implements TrainingData {
         int n = parts.length, files = 0;
         for (JsonNode p : parts) files += p.path("shards").size();
         this.shards = new SafetensorsFile[files];
-        int base = 0;
+        int base = 0, withIds = 0;
         for (int part = 0; part < n; part++) {
             JsonNode index = parts[part];
             String name = n == 1 ? TrainingCache.INDEX : ShardedTrainingCache.partIndexName(new org.dimba4j.io.Shard(part, n));
@@ -83,9 +85,23 @@ public final class CachedTrainingData implements TrainingData {
                 check(s, "latent_logvar", DType.F32, rows, latentShape[0], latentShape[1], latentShape[2]);
                 check(s, "caption", DType.F32, rows, modelMaxLength, captionChannels);
                 check(s, "caption_mask", DType.I64, rows, modelMaxLength);
+                if (shards[s].names().contains(TrainingCache.INPUT_IDS)) {
+                    check(s, TrainingCache.INPUT_IDS, DType.I64, rows, modelMaxLength);
+                    withIds++;
+                }
             }
             base += shardNode.size();
         }
+        if (withIds != 0 && withIds != files) {
+            throw new DatasetException("cache " + dir + ": " + withIds + " of its " + files + " shards hold "
+                    + TrainingCache.INPUT_IDS + " (a cache is written by one version of dimba cache)");
+        }
+        this.hasInputIds = withIds == files;
+    }
+
+    /** Whether the examples carry their captions' token ids ({@link TrainingExample#inputIds()}). */
+    public boolean hasInputIds() {
+        return hasInputIds;
     }
 
     private void check(int s, String name, DType dtype, int... shape) {
@@ -163,7 +179,8 @@ public final class CachedTrainingData implements TrainingData {
                 Tensor.of(floats(f.bytes("latent_mean"), row, latent), latentShape),
                 Tensor.of(floats(f.bytes("latent_logvar"), row, latent), latentShape),
                 Tensor.of(floats(f.bytes("caption"), row, modelMaxLength * captionChannels), modelMaxLength, captionChannels),
-                Tensor.ofLongs(longs(f.bytes("caption_mask"), row, modelMaxLength), modelMaxLength));
+                Tensor.ofLongs(longs(f.bytes("caption_mask"), row, modelMaxLength), modelMaxLength),
+                hasInputIds ? Tensor.ofLongs(longs(f.bytes(TrainingCache.INPUT_IDS), row, modelMaxLength), modelMaxLength) : null);
     }
 
     private static float[] floats(MemorySegment seg, int row, int n) {

@@ -84,7 +84,8 @@ public final class ExampleEncoder implements AutoCloseable {
                 posterior.mean().reshape(ls[1], ls[2], ls[3]),
                 posterior.logvar().reshape(ls[1], ls[2], ls[3]),
                 features.reshape(len, captionChannels()),
-                tokens.maskTensor().reshape(len));
+                tokens.maskTensor().reshape(len),
+                tokens.idsTensor().reshape(len));
     }
 
     @Override

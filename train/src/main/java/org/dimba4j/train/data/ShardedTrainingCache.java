@@ -83,6 +83,7 @@ public final class ShardedTrainingCache {
                 t.put("latent_logvar", TrainingCache.stackFloats(ex, 1));
                 t.put("caption", TrainingCache.stackFloats(ex, 2));
                 t.put("caption_mask", TrainingCache.stackMasks(ex));
+                t.put(TrainingCache.INPUT_IDS, TrainingCache.stackIds(ex));
                 SafetensorsWriter.write(file, t, Map.of("format", TrainingCache.FORMAT));
             }
             if (latentShape != null) {

@@ -27,6 +27,11 @@ import java.util.stream.Stream;
 public final class TrainingCache {
     public static final String INDEX = "cache.json";
     public static final String FORMAT = "dimba4j-training-cache";
+    /**
+     * The shards' caption token ids, I64 [k, L]: written since the text encoder can be trained; older caches lack
+     * them and serve every use but {@code --train-text-encoder}.
+     */
+    public static final String INPUT_IDS = "input_ids";
     static final ObjectMapper JSON = new ObjectMapper();
 
     private TrainingCache() {}
@@ -67,6 +72,7 @@ public final class TrainingCache {
                 t.put("latent_logvar", stackFloats(ex, 1));
                 t.put("caption", stackFloats(ex, 2));
                 t.put("caption_mask", stackMasks(ex));
+                t.put(INPUT_IDS, stackIds(ex));
                 SafetensorsWriter.write(aside.resolve(shardName(s)), t, Map.of("format", FORMAT));
                 shards.add(shardName(s));
             }
@@ -109,6 +115,17 @@ public final class TrainingCache {
         stacked[0] = ex.length;
         System.arraycopy(shape, 0, stacked, 1, shape.length);
         return Tensor.of(all, stacked);
+    }
+
+    /** The caption token ids, I64 [k, L]: every example must have them (an encoder's examples do). */
+    static Tensor stackIds(TrainingExample[] ex) {
+        int len = ex[0].captionMask().dim(0);
+        long[] all = new long[len * ex.length];
+        for (int i = 0; i < ex.length; i++) {
+            if (ex[i].inputIds() == null) throw new IllegalStateException(ex[i].id() + ": no input_ids to cache");
+            System.arraycopy(ex[i].inputIds().toLongArray(), 0, all, i * len, len);
+        }
+        return Tensor.ofLongs(all, ex.length, len);
     }
 
     static Tensor stackMasks(TrainingExample[] ex) {

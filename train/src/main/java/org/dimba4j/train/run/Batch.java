@@ -6,8 +6,12 @@ import org.dimba4j.train.data.TrainingExample;
 
 import java.util.Arrays;
 
-/** The examples of one step stacked on the host: posterior mean and log-variance, captions and their masks. */
-record Batch(float[] mean, float[] logvar, int[] latentShape, float[] captions, int[] captionShape, long[] maskIds) {
+/**
+ * The examples of one step stacked on the host: posterior mean and log-variance, captions and their masks, and the
+ * captions' token ids ({@code inputIds}, null unless every example has them).
+ */
+record Batch(float[] mean, float[] logvar, int[] latentShape, float[] captions, int[] captionShape, long[] maskIds,
+             long[] inputIds) {
 
     static Batch of(TrainingData data, int[] ids) {
         TrainingExample first = data.get(ids[0]);
@@ -19,6 +23,7 @@ record Batch(float[] mean, float[] logvar, int[] latentShape, float[] captions, 
         int ln = ls[0] * ls[1] * ls[2], cn = cs[0] * cs[1], b = ids.length;
         float[] mean = new float[b * ln], logvar = new float[b * ln], cap = new float[b * cn];
         long[] mask = new long[b * cs[0]];
+        long[] tokens = first.inputIds() == null ? null : new long[b * cs[0]];
         for (int i = 0; i < b; i++) {
             TrainingExample e = i == 0 ? first : data.get(ids[i]);
             check(e, e.latentMean(), ls, "latentMean");
@@ -30,8 +35,14 @@ record Batch(float[] mean, float[] logvar, int[] latentShape, float[] captions, 
             System.arraycopy(e.caption().toFloatArray(), 0, cap, i * cn, cn);
             float[] m = e.captionMask().toFloatArray();
             for (int j = 0; j < cs[0]; j++) mask[i * cs[0] + j] = m[j] != 0 ? 1 : 0;
+            if (tokens != null && e.inputIds() != null) {
+                check(e, e.inputIds(), new int[] {cs[0]}, "inputIds");
+                System.arraycopy(e.inputIds().toLongArray(), 0, tokens, i * cs[0], cs[0]);
+            } else {
+                tokens = null;
+            }
         }
-        return new Batch(mean, logvar, ls, cap, cs, mask);
+        return new Batch(mean, logvar, ls, cap, cs, mask, tokens);
     }
 
     private static void check(TrainingExample e, Tensor t, int[] shape, String what) {
@@ -66,5 +77,14 @@ record Batch(float[] mean, float[] logvar, int[] latentShape, float[] captions, 
 
     Tensor mask() {
         return Tensor.ofLongs(maskIds, size(), captionShape[0]);
+    }
+
+    /** The token ids [B, L]; an error naming the data when the examples have none. */
+    Tensor inputIdsTensor(String data) {
+        if (inputIds == null) {
+            throw new IllegalArgumentException(data + " holds no caption token ids (input_ids); make the cache again"
+                    + " with dimba cache to train the text encoder");
+        }
+        return Tensor.ofLongs(inputIds, size(), captionShape[0]);
     }
 }

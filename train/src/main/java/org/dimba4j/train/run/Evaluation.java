@@ -8,6 +8,7 @@ import org.dimba4j.train.EpsilonMseLoss;
 import org.dimba4j.train.Parameters;
 import org.dimba4j.train.data.TrainingData;
 import org.dimba4j.train.optim.Optimizer;
+import org.dimba4j.train.text.TrainedTextEncoder;
 
 /**
  * The eval of {@code --eval-every}: the training objective's mean over every held-out example, in order, with the
@@ -22,6 +23,13 @@ final class Evaluation {
 
     static double meanLoss(TrainingData data, int batch, long seed, Parameters params, DimbaConfig config,
                            float scaling, Backend be, EpsilonMseLoss objective, Optimizer optimizer) {
+        return meanLoss(data, batch, seed, params, config, scaling, be, objective, optimizer, null);
+    }
+
+    /** As above; with {@code textEncoder} (non-null), the captions are the examples' token ids encoded by it. */
+    static double meanLoss(TrainingData data, int batch, long seed, Parameters params, DimbaConfig config,
+                           float scaling, Backend be, EpsilonMseLoss objective, Optimizer optimizer,
+                           TrainedTextEncoder textEncoder) {
         double sum = 0;
         int n = data.size();
         for (int start = 0, i = 0; start < n; start += batch, i++) {
@@ -32,8 +40,11 @@ final class Evaluation {
             StepDraws draws = StepDraws.of(seed ^ EVAL_STREAM, i, size, b.latentShape(), 1000);
             Tensor x0 = b.sampleLatents(draws.posteriorNoise(), scaling);
             // lr 0 and no update: only the loss of these weights is wanted
-            DimbaTrainer.Step s = new DimbaTrainer(config, params, be, objective, optimizer, 0)
-                    .gradients(x0, draws.timesteps(), draws.noise(), b.captionTensor(), b.mask());
+            DimbaTrainer trainer = new DimbaTrainer(config, params, be, objective, optimizer, 0);
+            DimbaTrainer.Step s = textEncoder != null
+                    ? trainer.gradients(x0, draws.timesteps(), draws.noise(), textEncoder, b.inputIdsTensor(data.description()),
+                            b.mask(), null)
+                    : trainer.gradients(x0, draws.timesteps(), draws.noise(), b.captionTensor(), b.mask());
             sum += (double) be.download(s.loss()).getFlat(0) * size;
         }
         double mean = sum / n;

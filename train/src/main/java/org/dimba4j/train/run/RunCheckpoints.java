@@ -6,6 +6,7 @@ import org.dimba4j.io.safetensors.SafetensorsFile;
 import org.dimba4j.io.safetensors.SafetensorsWriter;
 import org.dimba4j.kernels.Tensor;
 import org.dimba4j.train.optim.OptimizerState;
+import org.dimba4j.train.text.TrainedTextEncoder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +38,8 @@ public final class RunCheckpoints {
     static final String WEIGHTS = "model.safetensors", OPTIMIZER = "optimizer.safetensors";
     /** The EMA weights, a transformer folder beside {@code transformer/} (same config, loadable on its own). */
     public static final String EMA = "transformer_ema";
+    /** With a trained text encoder: its EMA weights, a text-encoder folder beside {@code text_encoder/}. */
+    public static final String TEXT_ENCODER_EMA = "text_encoder_ema";
     private static final Pattern NAME = Pattern.compile("step-(\\d+)");
     static final List<String> MODEL_PARTS = List.of("model_index.json", "tokenizer", "text_encoder", "vae");
 
@@ -90,7 +93,11 @@ public final class RunCheckpoints {
             FileTrees.delete(aside); // a leftover of a run that died while writing this step
             writeModelFolder(aside, sourceModel, transformerConfig, weights);
             Files.createDirectories(aside.resolve("trainer"));
-            if (emaWeights != null) writeTransformer(aside.resolve(EMA), transformerConfig, emaWeights);
+            if (emaWeights != null) {
+                writeTransformer(aside.resolve(EMA), transformerConfig, TrainedTextEncoder.withoutTextEncoder(emaWeights));
+                Map<String, Tensor> textEma = TrainedTextEncoder.unprefixed(emaWeights);
+                if (!textEma.isEmpty()) writeTextEncoder(aside.resolve(TEXT_ENCODER_EMA), sourceModel, textEma);
+            }
             SafetensorsWriter.write(aside.resolve("trainer/" + OPTIMIZER), optimizer.tensors().isEmpty()
                     ? Map.of() : new java.util.TreeMap<>(optimizer.tensors()), Map.of("optimizer", optimizer.optimizer()));
             state.write(aside.resolve("trainer"));
@@ -138,14 +145,26 @@ public final class RunCheckpoints {
         return target;
     }
 
-    /** A model folder in {@code folder}: the source model's parts other than the transformer, linked, and these weights. */
+    /**
+     * A model folder in {@code folder}: the source model's parts other than the transformer, linked, and these weights;
+     * the text encoder's ({@code text_encoder.*}, when it is trained) replace the source's {@code text_encoder/}.
+     */
     private static void writeModelFolder(Path folder, Path sourceModel, Path transformerConfig, Map<String, Tensor> weights)
             throws IOException {
-        writeTransformer(folder.resolve("transformer"), transformerConfig, weights);
+        writeTransformer(folder.resolve("transformer"), transformerConfig, TrainedTextEncoder.withoutTextEncoder(weights));
+        Map<String, Tensor> text = TrainedTextEncoder.unprefixed(weights);
+        if (!text.isEmpty()) writeTextEncoder(folder.resolve("text_encoder"), sourceModel, text);
         for (String part : MODEL_PARTS) {
             Path src = sourceModel.resolve(part);
-            if (Files.exists(src)) linkTree(src, folder.resolve(part));
+            if (Files.exists(src) && !(part.equals("text_encoder") && !text.isEmpty())) linkTree(src, folder.resolve(part));
         }
+    }
+
+    /** A text-encoder folder: the source model's config.json and these weights (the folder's key names). */
+    private static void writeTextEncoder(Path folder, Path sourceModel, Map<String, Tensor> weights) throws IOException {
+        Files.createDirectories(folder);
+        Files.copy(sourceModel.resolve("text_encoder/config.json"), folder.resolve("config.json"));
+        SafetensorsWriter.write(folder.resolve(WEIGHTS), weights, Map.of("format", "pt"));
     }
 
     /** A transformer folder that loads on its own: the config and the weights. */
@@ -181,20 +200,44 @@ public final class RunCheckpoints {
 
     /** The EMA weights of checkpoint {@code step} (host f32); an error naming the folder when it has none. */
     public Map<String, Tensor> readEma(int step) {
+        return readEma(step, false);
+    }
+
+    /** As above; with {@code withTextEncoder}, the text encoder's EMA too, under its prefixed names. */
+    public Map<String, Tensor> readEma(int step, boolean withTextEncoder) {
         Path f = folder(step).resolve(EMA + "/" + WEIGHTS);
         if (!Files.isRegularFile(f)) {
             throw new IllegalArgumentException(folder(step) + ": no " + EMA + "/ although the run has --ema-decay");
         }
-        return readAll(f);
+        Map<String, Tensor> m = readAll(f);
+        if (withTextEncoder) m.putAll(readTextEncoder(folder(step).resolve(TEXT_ENCODER_EMA)));
+        return m;
     }
 
     public Loaded read(int step) {
+        return read(step, false);
+    }
+
+    /** Checkpoint {@code step}; with {@code withTextEncoder}, the weights include its trained text encoder (prefixed). */
+    public Loaded read(int step, boolean withTextEncoder) {
         Path f = folder(step);
         TrainerState state = TrainerState.read(f.resolve("trainer"));
         if (state.step() != step) throw new IllegalArgumentException(f + ": trainer state says step " + state.step());
-        return new Loaded(readAll(f.resolve("transformer/" + WEIGHTS)),
+        Map<String, Tensor> weights = readAll(f.resolve("transformer/" + WEIGHTS));
+        if (withTextEncoder) weights.putAll(readTextEncoder(f.resolve("text_encoder")));
+        return new Loaded(weights,
                 new OptimizerState(state.optimizer(), readAll(f.resolve("trainer/" + OPTIMIZER)), state.optimizerScalars()),
                 state);
+    }
+
+    private static Map<String, Tensor> readTextEncoder(Path folder) {
+        Path f = folder.resolve(WEIGHTS);
+        if (!Files.isRegularFile(f)) {
+            throw new IllegalArgumentException(folder + ": no " + WEIGHTS + " although the run trains the text encoder");
+        }
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        readAll(f).forEach((n, t) -> m.put(TrainedTextEncoder.PREFIX + n, t));
+        return m;
     }
 
     private static Map<String, Tensor> readAll(Path file) {

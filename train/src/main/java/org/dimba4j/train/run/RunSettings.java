@@ -50,13 +50,15 @@ import org.dimba4j.train.optim.Optimizers;
  * @param snrGamma      the cap of the SNR weighting of the epsilon mse, min-SNR-gamma ({@code --snr-gamma},
  *                      {@link org.dimba4j.train.objective.SnrWeighting}), 0 for none
  * @param snrFloor      its floor, truncated SNR ({@code --snr-floor}), 0 for none; both 0: the official unweighted loss
+ * @param trainTextEncoder train the model folder's T5 encoder jointly with the denoiser through the diffusion loss
+ *                      ({@code --train-text-encoder}); off (the official recipe): T5 stays frozen
  */
 public record RunSettings(String model, String data, int steps, int batch, double lr, int warmupSteps,
                           double weightDecay, double maxGradNorm, double captionDropout, long seed, int saveEvery,
                           int keepLast, String optimizer, String stage, String device, List<Double> betas,
                           List<Double> eps, double emaDecay, int evalEvery, String evalData, int patience,
                           String from, int size, int sampleEvery, String samplePrompts, double snrGamma,
-                          double snrFloor) {
+                          double snrFloor, boolean trainTextEncoder) {
     public static final String FILE = "train.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -195,6 +197,12 @@ public record RunSettings(String model, String data, int steps, int batch, doubl
             if (n.hasNonNull("samplePrompts")) b.samplePrompts(text(n, "samplePrompts", f));
             if (n.has("snrGamma")) b.snrGamma(num(n, "snrGamma", f).doubleValue());
             if (n.has("snrFloor")) b.snrFloor(num(n, "snrFloor", f).doubleValue());
+            if (n.has("trainTextEncoder")) {
+                if (!n.get("trainTextEncoder").isBoolean()) {
+                    throw new IllegalArgumentException(f + ": setting 'trainTextEncoder' must be true or false");
+                }
+                b.trainTextEncoder(n.get("trainTextEncoder").booleanValue());
+            }
             return b.build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);

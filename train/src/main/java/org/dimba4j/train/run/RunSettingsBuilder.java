@@ -14,6 +14,7 @@ public final class RunSettingsBuilder {
     private int steps = 1000, batch = 16, warmupSteps = 1000, saveEvery = 500, keepLast, evalEvery, patience, size, sampleEvery;
     private double lr = 2e-5, weightDecay, maxGradNorm = 0.05, captionDropout = 0.1, emaDecay, snrGamma, snrFloor;
     private long seed;
+    private boolean trainTextEncoder;
     private List<Double> betas, eps;
 
     RunSettingsBuilder() {}
@@ -46,6 +47,7 @@ public final class RunSettingsBuilder {
         samplePrompts = s.samplePrompts();
         snrGamma = s.snrGamma();
         snrFloor = s.snrFloor();
+        trainTextEncoder = s.trainTextEncoder();
     }
 
     public RunSettingsBuilder model(String v) { model = v; return this; }
@@ -85,11 +87,12 @@ public final class RunSettingsBuilder {
     public RunSettingsBuilder snrGamma(double v) { snrGamma = v; return this; }
     /** The floor of the mse's SNR weighting (truncated SNR); 0 (the default) for none. */
     public RunSettingsBuilder snrFloor(double v) { snrFloor = v; return this; }
+    public RunSettingsBuilder trainTextEncoder(boolean v) { trainTextEncoder = v; return this; }
 
     public RunSettings build() {
         if (model == null || data == null) throw new IllegalArgumentException("a run needs a model folder and data");
         return new RunSettings(model, data, steps, batch, lr, warmupSteps, weightDecay, maxGradNorm, captionDropout, seed,
                 saveEvery, keepLast, optimizer, stage, device, betas, eps, emaDecay, evalEvery, evalData, patience, from,
-                size, sampleEvery, samplePrompts, snrGamma, snrFloor);
+                size, sampleEvery, samplePrompts, snrGamma, snrFloor, trainTextEncoder);
     }
 }

@@ -16,6 +16,7 @@ import org.dimba4j.train.objective.CaptionDropout;
 import org.dimba4j.train.optim.Ema;
 import org.dimba4j.train.optim.Optimizer;
 import org.dimba4j.train.optim.OptimizerState;
+import org.dimba4j.train.text.TrainedTextEncoder;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -144,7 +145,7 @@ public final class TrainingRun {
             return fromStepZero();
         }
         int step = newest.get();
-        RunCheckpoints.Loaded c = checkpoints.read(step);
+        RunCheckpoints.Loaded c = checkpoints.read(step, settings.trainTextEncoder());
         DataPosition position = new DataPosition(c.state().epoch(), (int) c.state().offset());
         if (c.state().seed() != settings.seed() || position.offset() > data.size()) {
             throw new IllegalStateException(checkpoints.folder(step) + ": its seed or data position " + position
@@ -161,12 +162,27 @@ public final class TrainingRun {
         if (settings.emaDecay() > 0) {
             // one EMA update per optimizer update, so the update count is the step
             Map<String, Tensor> saved = new LinkedHashMap<>();
-            checkpoints.readEma(step).forEach((n, t) -> saved.put("ema." + n, t));
+            checkpoints.readEma(step, settings.trainTextEncoder()).forEach((n, t) -> saved.put("ema." + n, t));
             ema = newEma(params);
             ema.restore(new OptimizerState("ema", saved, Map.of("decay", settings.emaDecay(), "updates", (double) step)));
         }
         err.printf(java.util.Locale.ROOT, "[dimba4j] train: resuming %s from step %d of %d%n", runDir, step, settings.steps());
         return loop(step, params, c.state().lossAverage(), position, ema);
+    }
+
+    /**
+     * With {@code --train-text-encoder}: the model folder's encoder, after checking that the data (and the eval data)
+     * carry their captions' token ids, before any step; null without.
+     */
+    private TrainedTextEncoder textEncoder() {
+        if (!settings.trainTextEncoder()) return null;
+        for (TrainingData d : evalData == null ? java.util.List.of(data) : java.util.List.of(data, evalData)) {
+            if (d.size() > 0 && d.get(0).inputIds() == null) {
+                throw new IllegalArgumentException("--train-text-encoder: " + d.description() + " holds no caption"
+                        + " token ids (input_ids; caches made before they were stored); make the cache again with dimba cache");
+            }
+        }
+        return TrainedTextEncoder.of(modelDir().resolve("text_encoder"));
     }
 
     private void checkEvalData() {
@@ -187,9 +203,14 @@ public final class TrainingRun {
     private Parameters startingWeights() {
         // --init random: the run's own RUN/init/transformer, else the model folder's weights
         Path transformer = InitialWeights.find(runDir).orElse(modelDir().resolve("transformer"));
+        Parameters weights;
         try (TensorSource src = Checkpoints.open(transformer)) {
-            return Parameters.copyOf(src, be);
+            weights = Parameters.copyOf(src, be);
         }
+        if (!settings.trainTextEncoder()) return weights;
+        Map<String, Tensor> all = new LinkedHashMap<>(weights.asMap());
+        all.putAll(TrainedTextEncoder.weights(modelDir().resolve("text_encoder"), be));
+        return Parameters.of(all, "the transformer and text encoder of " + modelDir());
     }
 
     /** Updates {@code from + 1 .. settings.steps()}; {@code position} is where update {@code from + 1} reads. */
@@ -200,6 +221,7 @@ public final class TrainingRun {
         // evals score the official, unweighted objective, so eval losses compare across runs whatever they trained on
         EpsilonMseLoss evalObjective = EpsilonMseLoss.dimba();
         DataOrder order = new DataOrder(data.size(), settings.seed(), position);
+        TrainedTextEncoder textEncoder = textEncoder();
         CaptionDropout dropout = new CaptionDropout(settings.captionDropout(), settings.seed());
         Progress progress = new Progress(err, from);
         Path last = from > 0 ? checkpoints.folder(from) : null;
@@ -214,14 +236,18 @@ public final class TrainingRun {
             StepDraws draws = StepDraws.of(settings.seed(), step, settings.batch(), batch.latentShape(),
                     1000);
             Tensor x0 = batch.sampleLatents(draws.posteriorNoise(), scaling);
-            Tensor y = dropout.apply(batch.captionTensor(), be.download(params.get("y_embedder.y_embedding")),
-                    dropout.drops(step, settings.batch()));
+            boolean[] drops = dropout.drops(step, settings.batch());
 
             double lr = settings.lrAt(step);
             // gradients only: the update is this loop's, after the finiteness check and clipping
             DimbaTrainer trainer = new DimbaTrainer(config, params, be, objective, optimizer, lr)
                     .withGradCheckpointing(gradCheckpointing);
-            DimbaTrainer.Step s = trainer.gradients(x0, draws.timesteps(), draws.noise(), y, batch.mask());
+            DimbaTrainer.Step s = textEncoder != null
+                    ? trainer.gradients(x0, draws.timesteps(), draws.noise(), textEncoder,
+                            batch.inputIdsTensor(data.description()), batch.mask(), drops)
+                    : trainer.gradients(x0, draws.timesteps(), draws.noise(),
+                            dropout.apply(batch.captionTensor(), be.download(params.get("y_embedder.y_embedding")), drops),
+                            batch.mask());
             int done = step + 1;
             GradientCheck.Result g = GradientCheck.check(be, s, done);
             Map<String, Tensor> grads = g.clipped(be, settings.maxGradNorm());
@@ -237,7 +263,7 @@ public final class TrainingRun {
             progress.step(done, settings.steps(), g.loss(), smoothed, g.norm());
             if (settings.evalEvery() > 0 && (done % settings.evalEvery() == 0 || done == settings.steps())) {
                 double e = Evaluation.meanLoss(evalData, settings.batch(), settings.seed(), params, config, scaling, be,
-                        evalObjective, optimizer);
+                        evalObjective, optimizer, textEncoder);
                 eval = eval.after(done, e);
                 EvalLog.append(runDir, done, e);
                 err.printf(java.util.Locale.ROOT, "[dimba4j] train: eval at step %d: loss %.6f (best %.6f at step %d)%n",

@@ -24,6 +24,18 @@ class KernelGradTest {
     }
 
     @Test
+    void attentionBiasGetsItsGradientSharedOrPerSample() {
+        int b = 3, lq = 3, lk = 4, heads = 2, d = 3;
+        Tensor q = rand(r, 1f, b, lq, heads * d), k = rand(r, 1f, b, lk, heads * d), v = rand(r, 1f, b, lk, heads * d);
+        // the third sample masks every key: its output is zero whatever the bias, so it adds nothing to the gradient
+        Tensor mask = Tensor.of(new float[] {1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0}, b, lk);
+        check("attention, shared bias", TOL, (be, x) -> be.attention(x[0], x[1], x[2], heads, 0.6f, mask, x[3]),
+                q, k, v, rand(r, 0.5f, heads, lq, lk));
+        check("attention, per-sample bias", TOL, (be, x) -> be.attention(x[0], x[1], x[2], heads, 0.6f, null, x[0 + 3]),
+                q, k, v, rand(r, 0.5f, b, heads, lq, lk));
+    }
+
+    @Test
     void layerNormWithAndWithoutAffine() {
         Tensor x = rand(r, 1f, 2, 3, 6), w = rand(r, 1f, 6), bias = rand(r, 1f, 6);
         check("layerNorm affine", TOL, (be, t) -> be.layerNorm(t[0], t[1], t[2], 1e-5f), x, w, bias);

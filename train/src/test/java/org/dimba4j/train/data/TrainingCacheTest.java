@@ -76,7 +76,11 @@ class TrainingCacheTest {
                     assertBits(a.latentLogvar(), b.latentLogvar(), "latent_logvar " + i);
                     assertBits(a.caption(), b.caption(), "caption " + i);
                     assertBits(a.captionMask(), b.captionMask(), "caption_mask " + i);
+                    assertBits(a.inputIds(), b.inputIds(), "input_ids " + i);
+                    long[] ids = b.inputIds().toLongArray(), mask = b.captionMask().toLongArray();
+                    for (int j = 0; j < ids.length; j++) assertEquals(mask[j] == 0, ids[j] == 0, "padding id 0 where masked");
                 }
+                assertTrue(((CachedTrainingData) cached).hasInputIds());
                 // the long caption fills all 16 positions, the short one is padded
                 assertEquals(16, sum(cached.get(0).captionMask()));
                 assertTrue(sum(cached.get(1).captionMask()) < 16);
@@ -100,6 +104,37 @@ class TrainingCacheTest {
         Files.writeString(cache.resolve(TrainingCache.INDEX), index);
         try (Backend be = Backends.cpu()) {
             assertThrows(DatasetException.class, () -> TrainingDataSets.open(cache, TINY, be, false));
+        }
+    }
+
+    @Test
+    void aCacheWithoutTokenIdsStillServesAndSaysSo() throws IOException {
+        Path cache = tmp.resolve("cache");
+        try (Backend be = Backends.cpu(); var online = (OnlineTrainingData) TrainingDataSets.open(dataset(3), TINY, be, false)) {
+            TrainingCache.write(online, cache, 2, i -> {});
+        }
+        // as an older dimba cache wrote it: the shards without input_ids (one first: a mix is refused)
+        for (String shard : List.of("shard-00000.safetensors", "shard-00001.safetensors")) {
+            if (shard.endsWith("1.safetensors")) {
+                try (Backend be = Backends.cpu()) {
+                    DatasetException e = assertThrows(DatasetException.class, () -> TrainingDataSets.open(cache, TINY, be, false));
+                    assertTrue(e.getMessage().contains("1 of its 2 shards"), e.getMessage());
+                }
+            }
+            Path f = cache.resolve(shard);
+            java.util.Map<String, Tensor> kept = new java.util.LinkedHashMap<>();
+            try (var src = org.dimba4j.io.safetensors.SafetensorsFile.open(f)) {
+                for (String n : src.names()) {
+                    if (!n.equals(TrainingCache.INPUT_IDS)) kept.put(n, src.get(n).dtype() == org.dimba4j.kernels.DType.I64
+                            ? Tensor.ofLongs(src.get(n).toLongArray(), src.get(n).shape()) : Tensor.of(src.get(n).toFloatArray(), src.get(n).shape()));
+                }
+            }
+            org.dimba4j.io.safetensors.SafetensorsWriter.write(f, kept, java.util.Map.of("format", TrainingCache.FORMAT));
+        }
+        try (Backend be = Backends.cpu(); TrainingData cached = TrainingDataSets.open(cache, TINY, be, false)) {
+            assertFalse(((CachedTrainingData) cached).hasInputIds());
+            assertEquals(null, cached.get(2).inputIds());
+            assertEquals(16, cached.get(2).captionMask().dim(0));
         }
     }
 

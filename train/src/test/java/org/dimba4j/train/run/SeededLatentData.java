@@ -33,6 +33,23 @@ final class SeededLatentData implements TrainingData {
         return new SeededLatentData(seed, size, 8, 8, 16, 32);
     }
 
+    /**
+     * The same data with seeded caption token ids in [2, vocab) where the mask holds tokens (0, padding, elsewhere),
+     * for runs that train the text encoder.
+     */
+    SeededLatentData withInputIds(int vocab) {
+        for (int i = 0; i < examples.length; i++) {
+            TrainingExample e = examples[i];
+            java.util.SplittableRandom r = new java.util.SplittableRandom(77 + i);
+            float[] m = e.captionMask().toFloatArray();
+            long[] ids = new long[m.length];
+            for (int k = 0; k < m.length; k++) ids[k] = m[k] != 0 ? 2 + r.nextInt(vocab - 2) : 0;
+            examples[i] = new TrainingExample(e.id(), e.latentMean(), e.latentLogvar(), e.caption(), e.captionMask(),
+                    Tensor.ofLongs(ids, m.length));
+        }
+        return this;
+    }
+
     /** The same data with example {@code index}'s latent mean replaced (e.g. by one holding a NaN). */
     SeededLatentData withMean(int index, Tensor mean) {
         TrainingExample e = examples[index];
