@@ -8,6 +8,7 @@ import org.dimba4j.model.diffusion.BetaSchedule;
 import org.dimba4j.model.diffusion.GaussianDiffusion;
 import org.dimba4j.model.dimba.Dimba;
 import org.dimba4j.model.dimba.DimbaConfig;
+import org.dimba4j.model.t5.T5Encoder;
 import org.dimba4j.model.vae.VaeConfig;
 import org.dimba4j.train.EpsilonMseLoss;
 import org.dimba4j.train.data.TrainingData;
@@ -24,6 +25,10 @@ import java.util.List;
  * the noisy input's content and the caption and estimates x0 by the per-element mean of the same examples' latents:
  * its epsilon estimate (x_t - sqrt(abar) mu) / sqrt(1 - abar) misses by sqrt(SNR) (x0 - mu), so its mse is exactly
  * SNR_t times the latents' variance about mu.
+ *
+ * <p>The captions are encoded by the model folder's own text encoder when the data holds their token ids (an
+ * imagefolder, or a cache that stores {@code input_ids}), so a model whose encoder was trained
+ * ({@code --train-text-encoder}) is profiled with its own features; otherwise the data's cached features are used.
  *
  * <p>A model whose mse is above that line at a timestep has learned less there than a constant picture: at the noisy
  * end, where a sampler's first steps decide the layout, that is where text-to-layout fails.
@@ -79,7 +84,9 @@ public final class LossProfile {
         double[] sum = new double[timesteps.length];
         float[] latents = null;
         int per = 0;
-        try (TensorSource weights = Checkpoints.open(modelDir.resolve("transformer"))) {
+        boolean ownEncoder = data.get(0).inputIds() != null;
+        try (TensorSource weights = Checkpoints.open(modelDir.resolve("transformer"));
+             T5Encoder textEncoder = ownEncoder ? T5Encoder.load(modelDir.resolve("text_encoder"), be) : null) {
             Dimba model = Dimba.of(config, weights, be);
             for (int start = 0, i = 0; start < examples; start += batch, i++) {
                 int size = Math.min(batch, examples - start);
@@ -93,7 +100,10 @@ public final class LossProfile {
                     latents = new float[examples * per];
                 }
                 System.arraycopy(x0.toFloatArray(), 0, latents, start * per, size * per);
-                Tensor x0d = be.upload(x0), noise = be.upload(draws.noise()), y = be.upload(b.captionTensor());
+                Tensor x0d = be.upload(x0), noise = be.upload(draws.noise());
+                Tensor y = textEncoder == null ? be.upload(b.captionTensor())
+                        : textEncoder.encode(b.inputIdsTensor(data.description()), b.mask())
+                                .reshape(size, 1, b.captionShape()[0], config.captionChannels());
                 Tensor mask = be.upload(b.mask());
                 for (int j = 0; j < timesteps.length; j++) {
                     int[] t = new int[size];

@@ -90,6 +90,29 @@ class LossProfileTest {
     }
 
     @Test
+    void dataWithTokenIdsIsEncodedByTheModelsOwnTextEncoder() {
+        CpuBackend be = new CpuBackend();
+        SeededLatentData cached = SeededLatentData.tiny(4, 5), withIds = SeededLatentData.tiny(4, 5).withInputIds(130);
+        // the same examples with the features that the tiny model's encoder gives their ids, in place of the seeded ones
+        SeededLatentData encoded = SeededLatentData.tiny(4, 5);
+        try (var t5 = org.dimba4j.model.t5.T5Encoder.load(RunFixtures.TINY.resolve("text_encoder"), be)) {
+            for (int i = 0; i < 5; i++) {
+                var e = withIds.get(i);
+                Tensor f = t5.encode(e.inputIds().reshape(1, 16), e.captionMask().reshape(1, 16));
+                encoded.withCaption(i, Tensor.of(f.toFloatArray(), 16, 32));
+            }
+        }
+        List<LossProfile.Row> own = LossProfile.measure(RunFixtures.TINY, withIds, be, T, 5, 5, 2);
+        List<LossProfile.Row> byFeatures = LossProfile.measure(RunFixtures.TINY, encoded, be, T, 5, 5, 2);
+        List<LossProfile.Row> seeded = LossProfile.measure(RunFixtures.TINY, cached, be, T, 5, 5, 2);
+        for (int j = 0; j < T.length; j++) {
+            assertEquals(byFeatures.get(j).modelMse(), own.get(j).modelMse(), 1e-6 * byFeatures.get(j).modelMse(), "t " + T[j]);
+        }
+        assertTrue(Math.abs(seeded.get(2).modelMse() - own.get(2).modelMse()) > 1e-6 * seeded.get(2).modelMse(),
+                "the cached seeded features are not what was used");
+    }
+
+    @Test
     void refusesTooFewOrTooManyExamplesAndTimestepsOffTheSchedule() {
         SeededLatentData data = SeededLatentData.tiny(5, 3);
         CpuBackend be = new CpuBackend();

@@ -50,6 +50,13 @@ final class SeededLatentData implements TrainingData {
         return this;
     }
 
+    /** The same data with example {@code index}'s caption features replaced. */
+    SeededLatentData withCaption(int index, Tensor caption) {
+        TrainingExample e = examples[index];
+        examples[index] = new TrainingExample(e.id(), e.latentMean(), e.latentLogvar(), caption, e.captionMask(), e.inputIds());
+        return this;
+    }
+
     /** The same data with example {@code index}'s latent mean replaced (e.g. by one holding a NaN). */
     SeededLatentData withMean(int index, Tensor mean) {
         TrainingExample e = examples[index];
