@@ -3,6 +3,7 @@
 #   data -> VAE -> model folder -> latent/feature cache -> Dimba pre-training -> quality tuning -> eval.
 # Usage: tools/recipes/shapes-model.sh [WORK_DIR]   (default: ./recipe-work; see models/shapes-64/README.md for the time)
 # T5_BIAS_STD=1 gives the frozen text encoder a position bias that keeps word order (the model card's text-encoder rows).
+# TRAIN_TEXT_ENCODER=1 trains the text encoder jointly with the denoiser in every stage (dimba train --train-text-encoder).
 # Every stage resumes: run the script again after a kill and it continues where it stopped (finished stages are
 # skipped, train and train-vae resume from their newest checkpoint). The result is WORK_DIR/model, the folder that
 # models/shapes-64 holds.
@@ -18,6 +19,7 @@ tune_steps="${TUNE_STEPS:-150}"
 adapt_steps="${ADAPT_STEPS:-150}"
 cd "$work"
 stamp() { echo "[recipe $(date -u +%H:%M:%S)] $*" >&2; }
+joint=(); [[ -n "${TRAIN_TEXT_ENCODER:-}" ]] && joint=(--train-text-encoder)
 
 # 1. data: 20000 training scenes at 64 px (the held-out combinations never appear; see data64/heldout.json) and
 #    2000 more from another seed for the quality-tuning pool
@@ -59,7 +61,7 @@ if [[ ! -d pretrain ]]; then
   stamp "pretrain"
   "$dimba" train --model init --data cache --out pretrain --steps "$pretrain_steps" --batch 16 --lr 5e-4 \
       --warmup-steps 100 --optimizer adamw --weight-decay 0 --max-grad-norm 1 --ema-decay 0.995 --save-every 200 \
-      --keep-last 2 --seed $seed --device cpu
+      --keep-last 2 --seed $seed --device cpu "${joint[@]}"
 else
   "$dimba" train --resume pretrain --steps "$pretrain_steps"
 fi
@@ -69,7 +71,7 @@ if [[ ! -d tune ]]; then
   stamp "quality-tune"
   "$dimba" train --model "$(last pretrain)" --data cache-curated --out tune --stage quality-tune --steps "$tune_steps" \
       --eval-every 50 --eval-data cache-tune-eval --patience 2 --batch 16 --lr 1e-4 --warmup-steps 10 --optimizer adamw --weight-decay 0 --max-grad-norm 1 --ema-decay 0.99 \
-      --save-every 50 --seed $seed --device cpu
+      --save-every 50 --seed $seed --device cpu "${joint[@]}"
 else
   "$dimba" train --resume tune --steps "$tune_steps"
 fi
@@ -84,7 +86,7 @@ if [[ ! -d adapt128 ]]; then
   stamp "adapt-resolution"
   "$dimba" train --stage adapt-resolution --from model --size 128 --data data128 --out adapt128 --steps "$adapt_steps" \
       --batch 8 --lr 1e-4 --warmup-steps 10 --optimizer adamw --weight-decay 0 --max-grad-norm 1 --ema-decay 0.99 \
-      --save-every 50 --keep-last 1 --seed $seed --device cpu
+      --save-every 50 --keep-last 1 --seed $seed --device cpu "${joint[@]}"
 else
   "$dimba" train --resume adapt128 --steps "$adapt_steps"
 fi
