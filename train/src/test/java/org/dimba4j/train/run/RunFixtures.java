@@ -29,6 +29,17 @@ final class RunFixtures {
                 .saveEvery(2).optimizer(optimizer).device("cpu").build();
     }
 
+    /**
+     * Writes {@link #settings(int) settings(1)} into {@code dir} as a dimba4j release before the given keys existed
+     * wrote them: every {@code train.json} line whose key matches {@code keyPattern} is dropped.
+     */
+    static void writeOlderTrainJson(Path dir, String keyPattern) throws IOException {
+        settings(1).write(dir);
+        Path file = dir.resolve(RunSettings.FILE);
+        String json = Files.readString(file);
+        Files.writeString(file, json.replaceAll("(?m)^\\s*\"(" + keyPattern + ")\" : [^,\\n]*,?\\n", ""));
+    }
+
     static TrainingRun run(RunSettings s, Path dir, PrintWriter err) {
         CpuBackend be = new CpuBackend();
         return new TrainingRun(s, dir, SeededLatentData.tiny(DATA_SEED, DATA_SIZE), Optimizers.create(s.optimizer(), OptimizerSettings.defaults().withWeightDecay(s.weightDecay()), be), be, err);

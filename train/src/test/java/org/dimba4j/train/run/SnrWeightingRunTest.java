@@ -50,9 +50,7 @@ class SnrWeightingRunTest {
     @Test
     void oldTrainJsonReadsAsUnweightedAndBadGammaIsRefused(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("run");
-        RunFixtures.settings(1).write(run);
-        String json = Files.readString(run.resolve(RunSettings.FILE));
-        Files.writeString(run.resolve(RunSettings.FILE), json.replaceAll("(?m)^\\s*\"snr(Gamma|Floor)\" : [^,\\n]*,?\\n", ""));
+        RunFixtures.writeOlderTrainJson(run, "snrGamma|snrFloor");
         assertFalse(Files.readString(run.resolve(RunSettings.FILE)).contains("snr"));
         assertEquals(0.0, RunSettings.read(run).snrGamma());
         assertEquals(0.0, RunSettings.read(run).snrFloor());

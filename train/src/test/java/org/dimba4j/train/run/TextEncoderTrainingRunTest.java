@@ -91,9 +91,7 @@ class TextEncoderTrainingRunTest {
     @Test
     void olderTrainJsonReadsAsFrozen(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
-        RunFixtures.settings(1).write(dir);
-        String json = Files.readString(dir.resolve(RunSettings.FILE));
-        Files.writeString(dir.resolve(RunSettings.FILE), json.replaceAll("(?m)^\\s*\"trainTextEncoder\" : [^,\\n]*,?\\n", ""));
+        RunFixtures.writeOlderTrainJson(dir, "trainTextEncoder");
         assertFalse(Files.readString(dir.resolve(RunSettings.FILE)).contains("trainTextEncoder"));
         assertFalse(RunSettings.read(dir).trainTextEncoder());
     }
